@@ -1,0 +1,60 @@
+"""Writes on accounts. One state change, one function."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import User
+from accounts.tasks import send_welcome_email
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    send_welcome: bool = True,
+) -> User:
+    """Create an account with ``role`` and queue its welcome email once the row is committed."""
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    if send_welcome and email:
+        send_welcome_email.delay_on_commit(user.pk)
+    return user
+
+
+def user_update_contact(
+    *,
+    user: User,
+    email: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> User:
+    """Change the name and email a person gives; the role is never changed here."""
+    fields = []
+    for name, value in (("email", email), ("first_name", first_name), ("last_name", last_name)):
+        if value is not None:
+            setattr(user, name, value)
+            fields.append(name)
+    if fields:
+        user.save(update_fields=fields)
+    return user

@@ -1,0 +1,16 @@
+"""Sign-in throttling, shared by the API token endpoint and the sign-in page."""
+
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class SignInThrottle(SimpleRateThrottle):
+    """Limit sign-in attempts per client address (rate: ``SIGN_IN_THROTTLE_RATE``).
+
+    Works on a DRF request and on a plain Django ``HttpRequest`` alike: it reads only
+    ``request.META`` for the address.
+    """
+
+    scope = "sign_in"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

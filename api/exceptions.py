@@ -1,0 +1,66 @@
+"""One handler turns every error into JSON with a message a person can act on.
+
+Shape: ``{"detail": "<sentence>", "code": "<machine code>", ...}``; validation errors add
+``"errors": {field: [messages]}`` and a ``detail`` naming the fields.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from jobmatch.errors import DomainError
+
+
+def _field_names(errors: object) -> list[str]:
+    if isinstance(errors, dict):
+        return [str(name) for name in errors]
+    return []
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message, "code": exc.code, **exc.extra}
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail=detail)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found: it does not exist or you may not see it.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = (
+            response.data
+            if isinstance(response.data, dict)
+            else {"non_field_errors": response.data}
+        )
+        fields = [f for f in _field_names(errors) if f != "non_field_errors"]
+        if fields:
+            detail = "Please correct these fields: " + ", ".join(fields) + "."
+        else:
+            detail = (
+                "; ".join(str(m) for m in errors.get("non_field_errors", [])) or "Invalid input."
+            )
+        response.data = {"detail": detail, "code": "invalid", "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        code = getattr(response.data["detail"], "code", None) or exc.default_code
+        response.data = {"detail": str(response.data["detail"]), "code": code}
+        if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+            wait = getattr(exc, "wait", None)
+            response.data["detail"] = (
+                "Too many attempts. Wait "
+                + (f"{int(wait)} seconds" if wait else "a minute")
+                + " and try again."
+            )
+    return response

@@ -1,0 +1,43 @@
+"""The one exception type that services raise for a rule a caller broke.
+
+Services assume valid input (the edges validate) and raise a ``DomainError`` when a business rule
+refuses the change; ``api.exceptions.exception_handler`` and the web views turn it into a response
+with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused action. ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, **extra: object) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.extra = extra
+
+
+class NotAllowed(DomainError):
+    """The caller's role may not do this (403)."""
+
+    status = 403
+    code = "not_allowed"
+
+
+class NotFound(DomainError):
+    """The record does not exist or is outside the caller's scope (404: existence not revealed)."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The record's state does not allow this now (409); ``allowed`` names what is allowed."""
+
+    status = 409
+    code = "conflict"
