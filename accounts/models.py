@@ -35,3 +35,31 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return self.role == role
+
+
+class AccessLogEntry(models.Model):
+    """A read or change of a seeker's record by a person other than the seeker. Append-only."""
+
+    class Action(models.TextChoices):
+        READ = "read", "Read"
+        CHANGE = "change", "Change"
+
+    class Channel(models.TextChoices):
+        API = "api", "API"
+        WEB = "web", "Web page"
+        ADMIN = "admin", "Admin"
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_log")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    what = models.CharField(max_length=200, help_text="The record or fields read or changed.")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "access log entries"
+        indexes = [models.Index(fields=["subject", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject} ({self.what})"

@@ -20,14 +20,15 @@ class _HasRole(BasePermission):
 
 def roles(*allowed: str) -> type[BasePermission]:
     """Return a permission class allowing staff and the given roles, e.g. ``roles("mentor")``."""
-    names = ", ".join(allowed)
+    names = ", ".join(allowed) or "administrators"
     return type(
         f"Roles_{'_'.join(allowed)}",
         (_HasRole,),
-        {"roles": allowed, "message": f"Only these roles may use this: {names}."},
+        {"roles": allowed, "message": f"Only these may use this: {names}."},
     )
 
 
+IsStaff = roles()
 IsSeeker = roles(Role.SEEKER)
 IsEmployer = roles(Role.EMPLOYER)
 IsMentor = roles(Role.MENTOR)

@@ -12,6 +12,9 @@ from rest_framework.routers import DefaultRouter
 
 API_MODULES = [
     "api.accounts",
+    "api.seekers",  # before the router, so seekers/me/ is not read as seekers/{pk}/
+    "api.employers",
+    "api.skills",
 ]
 
 router = DefaultRouter()

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "accounts",
+    "employers",
+    "seekers",
+    "matching",
     "api",
     "web",
 ]

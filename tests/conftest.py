@@ -21,6 +21,12 @@ _broker_passed = 0
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords with a fast hasher: the real one costs ~0.3 s a user by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks_and_clean_cache(request):
     """Run Celery tasks in-process unless a test is marked ``broker``; start with an empty cache."""
     cache.clear()

@@ -43,3 +43,11 @@ def test_domain_errors_become_json_with_a_message(client):
 def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
+
+
+def test_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(target))
+    assert "/api/v1/vacancies/{id}/close/" in target.read_text()

@@ -1,0 +1,238 @@
+"""``employers/`` and ``vacancies/``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django.utils import timezone
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Role
+from api.fields import PostcodeField, SkillsField
+from api.permissions import IsEmployer, IsStaff
+from employers import services
+from employers.models import ContractType, Employer, Vacancy, VacancyStatus
+from employers.selectors import (
+    employer_list_for,
+    employer_of,
+    vacancy_list_for,
+    vacancy_writable_for,
+)
+from employers.wages import wage_floor_message
+from jobmatch.errors import DomainError
+
+
+class EmployerNameSerializer(serializers.ModelSerializer):
+    """What a seeker sees of an employer: its name."""
+
+    class Meta:
+        model = Employer
+        fields = ["id", "name"]
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = ["id", "name", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class EmployerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Employer organisations. Admins create them; an employer edits its own."""
+
+    queryset = Employer.objects.none()  # for the schema; requests use the selector
+    filterset_fields = {"name": ["icontains"]}
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return employer_list_for(user=self.request.user)
+
+    def get_serializer_class(self):
+        if getattr(self.request.user, "role", None) == Role.SEEKER:
+            return EmployerNameSerializer
+        return EmployerSerializer
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsStaff()]
+        if self.action in ("update", "partial_update"):
+            return [IsEmployer()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.employer_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.employer_update(
+            employer=serializer.instance, **serializer.validated_data
+        )
+
+
+# Statuses an employer may set; `filled` is set by the system when all positions are filled.
+SETTABLE_STATUSES = [VacancyStatus.DRAFT, VacancyStatus.OPEN, VacancyStatus.CLOSED]
+
+
+class VacancySerializer(serializers.ModelSerializer):
+    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False)
+    employer_name = serializers.CharField(source="employer.name", read_only=True)
+    skills = SkillsField()
+    essential_skills = SkillsField()
+    postcode = PostcodeField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    hours_per_week = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=48,
+        error_messages={
+            "min_value": "Hours must be more than 0.",
+            "max_value": "Hours must be at most 48 a week.",
+        },
+    )
+    wage_per_hour = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0.01")
+    )
+    positions = serializers.IntegerField(
+        min_value=1,
+        max_value=500,
+        required=False,
+        error_messages={"min_value": "A vacancy needs at least 1 position."},
+    )
+    contract_type = serializers.ChoiceField(choices=ContractType.choices)
+    status = serializers.ChoiceField(choices=SETTABLE_STATUSES, required=False)
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id",
+            "employer",
+            "employer_name",
+            "title",
+            "description",
+            "skills",
+            "essential_skills",
+            "postcode",
+            "remote",
+            "hours_per_week",
+            "contract_type",
+            "wage_per_hour",
+            "positions",
+            "requires_driving_licence",
+            "closing_date",
+            "status",
+            "posted_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["posted_on", "created_at", "updated_at"]
+
+    def validate_closing_date(self, value):
+        # Checked against today only when it is set or changed.
+        unchanged = self.instance is not None and self.instance.closing_date == value
+        if value is not None and not unchanged and value < timezone.localdate():
+            raise serializers.ValidationError(
+                f"The closing date {value:%-d %B %Y} has passed; choose today or a later date."
+            )
+        return value
+
+    def validate(self, attrs):
+        instance = self.instance
+        contract = attrs.get("contract_type", getattr(instance, "contract_type", None))
+        wage = attrs.get("wage_per_hour", getattr(instance, "wage_per_hour", None))
+        posted_on = getattr(instance, "posted_on", None) or timezone.localdate()
+        if ("wage_per_hour" in attrs or "contract_type" in attrs) and contract and wage:
+            problem = wage_floor_message(contract_type=contract, on=posted_on, wage=wage)
+            if problem:
+                raise serializers.ValidationError({"wage_per_hour": [problem]})
+        location = attrs.pop("postcode", None)
+        if location is not None:
+            attrs.update(
+                postcode=location.postcode, easting=location.easting, northing=location.northing
+            )
+        return attrs
+
+
+class VacancyFilter(django_filters.FilterSet):
+    title = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Vacancy
+        fields = ["status", "contract_type", "employer", "remote", "requires_driving_licence"]
+
+
+class VacancyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Vacancies. Employers post and manage their organisation's; everyone else reads."""
+
+    queryset = Vacancy.objects.none()  # for the schema; requests use the selectors
+    serializer_class = VacancySerializer
+    filterset_class = VacancyFilter
+    ordering_fields = ["posted_on", "closing_date", "wage_per_hour", "id"]
+
+    def get_permissions(self):
+        if self.action in ("create", "update", "partial_update", "close"):
+            return [IsEmployer()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        user = self.request.user
+        if self.action in ("update", "partial_update", "close"):
+            return vacancy_writable_for(user=user)
+        return vacancy_list_for(user=user)
+
+    def perform_create(self, serializer):
+        user = self.request.user
+        data = dict(serializer.validated_data)
+        employer = data.pop("employer", None)
+        if not user.is_staff:
+            own = employer_of(user)
+            if own is None:
+                raise DomainError(
+                    "Your account is not linked to an employer organisation yet; "
+                    "ask an administrator to add you to one."
+                )
+            if employer is not None and employer != own:
+                raise DomainError(
+                    "You can only post vacancies for your own organisation.", code="wrong_employer"
+                )
+            employer = own
+        elif employer is None:
+            raise serializers.ValidationError({"employer": ["Choose the employer (its id)."]})
+        serializer.instance = services.vacancy_create(employer=employer, by=user, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if "employer" in data and data.pop("employer") != serializer.instance.employer:
+            raise serializers.ValidationError({"employer": ["A vacancy cannot move employer."]})
+        serializer.instance = services.vacancy_update(
+            vacancy=serializer.instance, by=self.request.user, data=data
+        )
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        vacancy = services.vacancy_close(vacancy=self.get_object(), by=request.user)
+        return Response(VacancySerializer(vacancy).data)
+
+
+def register(router) -> None:
+    router.register("employers", EmployerViewSet, basename="employer")
+    router.register("vacancies", VacancyViewSet, basename="vacancy")

@@ -1,0 +1,1 @@
+"""Plain-Python matching engine (no Django imports): skills taxonomy and scoring."""

@@ -1,0 +1,64 @@
+"""Seekers in the Django admin. Every view or change of a profile here is access-logged, and
+changes go through the same services as the API and pages."""
+
+from django.contrib import admin
+
+from accounts.access_log import access_log_record
+from seekers import services
+from seekers.models import ConsentChange, SeekerProfile
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("share_with_employers", "statement", "changed_by", "changed_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SeekerProfile)
+class SeekerProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "postcode", "mentor", "benefit_group", "registered_on")
+    list_filter = ("benefit_group", "share_with_employers")
+    search_fields = ("user__username", "user__last_name", "postcode")
+    autocomplete_fields = ["mentor"]
+    readonly_fields = ("user", "easting", "northing", "created_at", "updated_at")
+    inlines = [ConsentInline]
+    actions = ["unassign_mentor"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            profile = self.get_object(request, object_id)
+            if profile is not None:
+                access_log_record(
+                    actor=request.user,
+                    subject_ids=[profile.user_id],
+                    action="read",
+                    channel="admin",
+                    what="profile",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = SeekerProfile.objects.get(pk=obj.pk)
+        if "mentor" in form.changed_data:
+            services.seeker_assign_mentor(
+                seeker=stored, mentor=obj.mentor, by=request.user, channel="admin"
+            )
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "mentor"}
+        if data:
+            services.seeker_profile_update(
+                seeker=stored, by=request.user, data=data, channel="admin"
+            )
+
+    @admin.action(description="Take the selected seekers off their mentor's caseload")
+    def unassign_mentor(self, request, queryset):
+        for profile in queryset:
+            services.seeker_assign_mentor(
+                seeker=profile, mentor=None, by=request.user, channel="admin"
+            )

@@ -1,0 +1,28 @@
+"""Reads that encode who may see which seeker profiles (product.md, "Who sees what")."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Role, User
+from seekers.models import SeekerProfile
+
+
+def seeker_list_for(*, user: User) -> QuerySet[SeekerProfile]:
+    """Seekers see themselves; mentors their caseload; admins all. Employers see only seekers
+    introduced to their organisation (none until placements exist); commissioners never."""
+    seekers = SeekerProfile.objects.select_related("user", "mentor")
+    if user.is_staff:
+        return seekers
+    if user.role == Role.SEEKER:
+        return seekers.filter(user=user)
+    if user.role == Role.MENTOR:
+        return seekers.filter(mentor=user)
+    return seekers.none()
+
+
+def seeker_editable_for(*, user: User) -> QuerySet[SeekerProfile]:
+    """Profiles the user may change: their own, their caseload's (mentors), all (admins)."""
+    if user.role == Role.EMPLOYER:
+        return SeekerProfile.objects.none()
+    return seeker_list_for(user=user)

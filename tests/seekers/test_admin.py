@@ -1,0 +1,81 @@
+"""The Django admin: staff create accounts and assign caseloads; every look at or change to a
+seeker's profile there is access-logged.
+
+The cast: root (admin), alice (seeker), maya (mentor)."""
+
+import pytest
+
+from accounts.models import AccessLogEntry, User
+from tests.factories import SeekerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, root):
+    client.force_login(root)
+    return client
+
+
+def test_viewing_a_profile_is_logged(admin_client, root, alice):
+    profile = SeekerProfileFactory(user=alice)
+    response = admin_client.get(f"/admin/seekers/seekerprofile/{profile.pk}/change/")
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.actor, entry.subject, entry.action, entry.channel) == (
+        root,
+        alice,
+        "read",
+        "admin",
+    )
+
+
+def test_assigning_a_mentor_goes_through_the_service_and_is_logged(admin_client, alice, maya):
+    profile = SeekerProfileFactory(user=alice, mentor=None)
+    page = admin_client.get(f"/admin/seekers/seekerprofile/{profile.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "mentor": maya.pk,
+            "consents-TOTAL_FORMS": 0,
+            "consents-INITIAL_FORMS": 0,
+            "skills": "[]",
+            "desired_titles": "[]",
+            "travel_modes": '["walk"]',
+        }
+    )
+    response = admin_client.post(f"/admin/seekers/seekerprofile/{profile.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    profile.refresh_from_db()
+    assert profile.mentor == maya
+    assert AccessLogEntry.objects.filter(
+        action="change", channel="admin", what="mentor: maya"
+    ).exists()
+
+
+def test_access_log_is_read_only_in_admin(admin_client, alice, root):
+    AccessLogEntry.objects.create(
+        actor=root, subject=alice, action="read", channel="api", what="profile"
+    )
+    entry = AccessLogEntry.objects.get()
+    assert admin_client.get("/admin/accounts/accesslogentry/add/").status_code == 403
+    assert (
+        admin_client.post(f"/admin/accounts/accesslogentry/{entry.pk}/delete/").status_code == 403
+    )
+
+
+def test_admin_creates_a_mentor_account(admin_client):
+    response = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "newmentor",
+            "password1": "a-long-pass-phrase-2026",
+            "password2": "a-long-pass-phrase-2026",
+            "role": "mentor",
+            "email": "m@example.org",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(username="newmentor").role == "mentor"
