@@ -122,6 +122,9 @@ def test_mentor_sets_benefit_group_and_registration(as_user, maya, alice, alice_
         ({"postcode": "ZZ99 9ZZ"}, "postcode", "cannot find"),
         ({"postcode": "not a postcode"}, "postcode", ""),
         ({"postcode": "BT1 1AA"}, "postcode", "Northern Ireland"),
+        ({"postcode": "AB11 3AG"}, "postcode", "cannot locate this postcode"),
+        ({"postcode": "JE2 3QN"}, "postcode", "Channel Islands"),
+        ({"postcode": "S70 2TA S70 2TA"}, "postcode", "at most 8 characters"),
         ({"hours_min": -3}, "hours_min", ""),
         ({"hours_min": 30, "hours_max": 20}, "hours_min", "more than"),
         ({"hours_max": "lots"}, "hours_max", "valid integer"),
@@ -162,3 +165,13 @@ def test_profile_update_normalises_postcode_and_skills(as_user, alice, alice_pro
     assert body["postcode"] == "S70 2TA"
     assert [s["typed"] for s in body["skills"]] == ["Forklift truck"]
     assert body["travel_modes"] == ["walk", "car"]
+
+
+@pytest.mark.parametrize("typed,stored", [("npt0ad", "NPT 0AD"), (" s36 6by ", "S36 6BY")])
+def test_terminated_and_oddly_typed_postcodes_are_accepted(
+    as_user, alice, alice_profile, typed, stored
+):
+    response = as_user(alice).patch("/api/v1/seekers/me/", {"postcode": typed})
+    assert response.status_code == 200, response.content
+    alice_profile.refresh_from_db()
+    assert alice_profile.postcode == stored and alice_profile.easting is not None
