@@ -317,6 +317,18 @@ class ExportView(APIView):
                 }
                 for c in profile.consents.select_related("changed_by")
             ]
+            body["matches"] = [
+                {
+                    "vacancy_id": m.vacancy_id,
+                    "title": m.vacancy.title,
+                    "employer": m.vacancy.employer.name,
+                    "score": m.score,
+                    "rank": m.rank,
+                    "reasons": m.reasons,
+                    "computed_at": m.computed_at.isoformat(),
+                }
+                for m in profile.matches.select_related("vacancy__employer").order_by("rank")
+            ]
             body["access_log"] = [
                 {
                     "at": e.at.isoformat(),

@@ -13,6 +13,8 @@ from rest_framework.routers import DefaultRouter
 API_MODULES = [
     "api.accounts",
     "api.seekers",  # before the router, so seekers/me/ is not read as seekers/{pk}/
+    "api.matching",
+    "api.placements",
     "api.employers",
     "api.skills",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from employers.models import Employer, EmployerMember, Vacancy, VacancyStatus
 from jobmatch.errors import Conflict, DomainError
+from matching.tasks import recompute_vacancy_matches
 
 VACANCY_FIELDS = {
     "title",
@@ -55,6 +56,8 @@ def vacancy_create(*, employer: Employer, by: User, data: dict[str, Any]) -> Vac
     fields = {k: v for k, v in data.items() if k in VACANCY_FIELDS}
     vacancy = Vacancy(employer=employer, created_by=by, posted_on=timezone.localdate(), **fields)
     vacancy.save()
+    if vacancy.status == VacancyStatus.OPEN:
+        recompute_vacancy_matches.delay_on_commit(vacancy.pk)
     return vacancy
 
 
@@ -67,6 +70,7 @@ def vacancy_update(*, vacancy: Vacancy, by: User, data: dict[str, Any]) -> Vacan
         setattr(vacancy, name, data[name])
     if changed:
         vacancy.save(update_fields=[*changed, "updated_at"])
+        recompute_vacancy_matches.delay_on_commit(vacancy.pk)
     return vacancy
 
 
@@ -80,4 +84,5 @@ def vacancy_close(*, vacancy: Vacancy, by: User, today: dt.date | None = None) -
         )
     vacancy.status = VacancyStatus.CLOSED
     vacancy.save(update_fields=["status", "updated_at"])
+    recompute_vacancy_matches.delay_on_commit(vacancy.pk)
     return vacancy

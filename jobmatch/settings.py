@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from jobmatch.env import env_bool, env_int, env_list, env_str, env_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "employers",
     "seekers",
     "matching",
+    "placements",
     "api",
     "web",
 ]
@@ -187,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "ENUM_NAME_OVERRIDES": {"DeclineReasonEnum": "placements.models.DeclineReason"},
 }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -200,6 +203,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic schedule is declared here, in one place.
 CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "placements.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),  # each morning
+    },
+    "recompute-all-matches": {
+        "task": "matching.tasks.recompute_all_matches",
+        "schedule": crontab(hour=2, minute=30),  # nightly, when nobody is using the service
+    },
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 24 * 60 * 60,

@@ -12,6 +12,7 @@ from accounts.access_log import access_log_record
 from accounts.models import Role, User
 from accounts.services import user_create
 from jobmatch.errors import DomainError
+from matching.tasks import recompute_seeker_matches
 from seekers.models import ConsentChange, SeekerProfile
 
 CONSENT_STATEMENT = {
@@ -38,6 +39,17 @@ PROFILE_FIELDS = {
     "sex",
     "disability",
     "ethnicity",
+}
+# Fields the matching engine reads: a change to any of them recomputes the seeker's matches.
+MATCHING_FIELDS = {
+    "postcode",
+    "skills",
+    "desired_titles",
+    "travel_modes",
+    "max_travel_minutes",
+    "hours_min",
+    "hours_max",
+    "has_driving_licence",
 }
 # Fields only a mentor or admin may set (the seeker may not).
 STAFF_ONLY_FIELDS = {"benefit_group", "registered_on"}
@@ -68,6 +80,8 @@ def seeker_register(
         user=user, registered_on=registered_on or timezone.localdate(), **fields
     )
     _consent_record(seeker=seeker, share=seeker.share_with_employers, by=user)
+    if seeker.easting is not None:
+        recompute_seeker_matches.delay_on_commit(seeker.pk)
     return seeker
 
 
@@ -99,6 +113,8 @@ def seeker_profile_update(
     seeker.save(update_fields=[*changed, "updated_at"])
     if "share_with_employers" in changed:
         _consent_record(seeker=seeker, share=seeker.share_with_employers, by=by)
+    if MATCHING_FIELDS.intersection(changed):
+        recompute_seeker_matches.delay_on_commit(seeker.pk)
     access_log_record(
         actor=by,
         subject_ids=[seeker.user_id],

@@ -1,0 +1,493 @@
+"""``placements/`` and their actions and checks, ``vacancies/{id}/invitations/``,
+``seekers/{id}/outside-jobs/``, ``caseload/`` and ``notifications/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access_log import access_log_record
+from accounts.models import Role
+from api.permissions import roles
+from employers.selectors import vacancy_list_for, vacancy_writable_for
+from jobmatch.errors import Conflict, NotAllowed, NotFound
+from matching.models import SeekerMatch
+from matching.pseudonyms import pseudonym, seeker_for_pseudonym
+from matching.selectors import match_explain, vacancy_candidates
+from placements import selectors, services
+from placements.models import (
+    CheckResult,
+    DeclineReason,
+    Evidence,
+    Notification,
+    OutcomeCheck,
+    Placement,
+)
+from seekers.models import SeekerProfile
+from seekers.selectors import seeker_list_for
+
+
+def _identity_hidden(placement: Placement, user) -> bool:
+    """Employers know a seeker only by pseudonym until the introduction."""
+    return user.role == Role.EMPLOYER and not user.is_staff and placement.introduced_at is None
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutcomeCheck
+        fields = [
+            "id",
+            "week",
+            "due_on",
+            "result",
+            "hours_per_week",
+            "evidence",
+            "note",
+            "recorded_at",
+        ]
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    vacancy_title = serializers.CharField(source="vacancy.title", read_only=True)
+    employer_name = serializers.CharField(source="vacancy.employer.name", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    seeker = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    checks = CheckSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "vacancy",
+            "vacancy_title",
+            "employer_name",
+            "seeker",
+            "state",
+            "state_label",
+            "invited_by_employer",
+            "introduced_at",
+            "start_date",
+            "end_date",
+            "end_reason",
+            "decline_reason",
+            "decline_text",
+            "history",
+            "checks",
+            "allowed_actions",
+            "created_at",
+            "updated_at",
+        ]
+
+    def _user(self):
+        return self.context["request"].user
+
+    def get_seeker(self, placement) -> dict:
+        if _identity_hidden(placement, self._user()):
+            return {
+                "pseudonym": pseudonym(
+                    employer_id=placement.vacancy.employer_id, seeker_id=placement.seeker_id
+                )
+            }
+        user = placement.seeker.user
+        return {
+            "id": placement.seeker_id,
+            "name": user.get_full_name() or user.username,
+            "email": user.email,
+        }
+
+    def get_history(self, placement) -> list[dict]:
+        hidden = _identity_hidden(placement, self._user())
+        return [
+            {
+                "from": e.from_state or None,
+                "to": e.to_state,
+                "at": e.at,
+                "by": None if e.by is None else (e.by.role_name if hidden else e.by.username),
+                "reason": e.reason,
+            }
+            for e in placement.history.select_related("by")
+        ]
+
+    def get_allowed_actions(self, placement) -> list[str]:
+        return services.ACTIONS.get(placement.state, [])
+
+
+class NewPlacementSerializer(serializers.Serializer):
+    vacancy = serializers.IntegerField()
+    seeker = serializers.IntegerField(
+        required=False, help_text="Mentors: the seeker to propose (caseload)."
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DeclineReason.choices)
+    text = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class AcceptOfferSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+
+
+class EndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    reason = serializers.CharField(max_length=500)
+
+
+class RecordCheckSerializer(serializers.Serializer):
+    week = serializers.ChoiceField(choices=[13, 26])
+    result = serializers.ChoiceField(choices=CheckResult.choices)
+    evidence = serializers.ChoiceField(choices=Evidence.choices)
+    hours_per_week = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=80, required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+def _is_a_match(seeker: SeekerProfile, vacancy) -> bool:
+    if SeekerMatch.objects.filter(seeker=seeker, vacancy=vacancy).exists():
+        return True
+    return match_explain(profile=seeker, vacancy=vacancy, today=timezone.localdate()).is_match
+
+
+class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Placements: a seeker's own, an employer's organisation's, a mentor's caseload's."""
+
+    permission_classes = [roles(Role.SEEKER, Role.EMPLOYER, Role.MENTOR)]
+    serializer_class = PlacementSerializer
+    queryset = Placement.objects.none()
+    filterset_fields = ["state", "vacancy"]
+    ordering_fields = ["updated_at", "created_at", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.placement_list_for(user=self.request.user).prefetch_related("checks")
+
+    def _log(self, placements) -> None:
+        user = self.request.user
+        visible = [p.seeker.user_id for p in placements if not _identity_hidden(p, user)]
+        access_log_record(
+            actor=user, subject_ids=visible, action="read", channel="api", what="placement"
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._log(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        placement = self.get_object()
+        self._log([placement])
+        return Response(self.get_serializer(placement).data)
+
+    @extend_schema(request=NewPlacementSerializer, responses=PlacementSerializer)
+    def create(self, request):
+        """A seeker asks for an introduction from a match; a mentor proposes one for a seeker."""
+        data = NewPlacementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if user.role == Role.EMPLOYER:
+            raise NotAllowed("Employers invite candidates at vacancies/{id}/invitations/.")
+        vacancy = vacancy_list_for(user=user).filter(pk=data.validated_data["vacancy"]).first()
+        if vacancy is None:
+            raise NotFound("No such open vacancy among those you may see.")
+        if user.role == Role.SEEKER:
+            seeker = SeekerProfile.objects.filter(user=user).first()
+            if seeker is None:
+                raise NotFound("Your account has no jobseeker profile.")
+            make = services.placement_request_introduction
+        else:
+            seeker_id = data.validated_data.get("seeker")
+            if seeker_id is None:
+                raise serializers.ValidationError({"seeker": ["Say which seeker (their id)."]})
+            seeker = seeker_list_for(user=user).filter(pk=seeker_id).first()
+            if seeker is None:
+                raise NotFound("No such seeker on your caseload.")
+            make = services.placement_propose
+        if not _is_a_match(seeker, vacancy):
+            raise Conflict(
+                "This vacancy is not a match for this seeker; see "
+                f"seekers/{seeker.pk}/matches/{vacancy.pk}/ for why."
+            )
+        placement = make(seeker=seeker, vacancy=vacancy, by=user)
+        return Response(self.get_serializer(placement).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, request, service, serializer_class=None, **fixed):
+        placement = self.get_object()
+        kwargs = dict(fixed)
+        if serializer_class is not None:
+            data = serializer_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            kwargs.update(data.validated_data)
+        placement = service(placement=placement, by=request.user, **kwargs)
+        placement = self.get_queryset().get(pk=placement.pk)
+        return Response(self.get_serializer(placement).data)
+
+    @extend_schema(request=None, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, services.placement_accept)
+
+    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._act(request, services.placement_decline, ReasonSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def interview(self, request, pk=None):
+        return self._act(request, services.placement_interview, ReasonSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def offer(self, request, pk=None):
+        return self._act(request, services.placement_offer, ReasonSerializer)
+
+    @extend_schema(request=RejectSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(
+            request,
+            services.placement_reject,
+            decline_reason=data.validated_data["reason"],
+            text=data.validated_data.get("text", ""),
+        )
+
+    @extend_schema(request=AcceptOfferSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-offer")
+    def accept_offer(self, request, pk=None):
+        return self._act(request, services.placement_accept_offer, AcceptOfferSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"], url_path="decline-offer")
+    def decline_offer(self, request, pk=None):
+        return self._act(request, services.placement_decline_offer, ReasonSerializer)
+
+    @extend_schema(request=None, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-start")
+    def confirm_start(self, request, pk=None):
+        return self._act(request, services.placement_confirm_start)
+
+    @extend_schema(request=EndSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return self._act(request, services.placement_end, EndSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._act(request, services.placement_withdraw, ReasonSerializer)
+
+    @extend_schema(request=RecordCheckSerializer, responses=CheckSerializer)
+    @action(detail=True, methods=["post"])
+    def checks(self, request, pk=None):
+        """Record the 13- or 26-week check (the seeker's mentor, or an admin)."""
+        placement = self.get_object()
+        data = RecordCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        check = placement.checks.filter(week=values.pop("week")).first()
+        if check is None:
+            raise Conflict(
+                "This placement has no such check: checks exist once a start is confirmed."
+            )
+        check = services.check_record(check=check, by=request.user, **values)
+        return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationSerializer(serializers.Serializer):
+    pseudonym = serializers.CharField(max_length=12)
+
+
+class InvitationView(APIView):
+    """An employer invites a candidate of their vacancy, by pseudonym."""
+
+    permission_classes = [roles(Role.EMPLOYER)]
+
+    @extend_schema(request=InvitationSerializer, responses=PlacementSerializer)
+    def post(self, request, pk: int):
+        vacancy = vacancy_writable_for(user=request.user).filter(pk=pk).first()
+        if vacancy is None:
+            raise NotFound("No such vacancy among yours.")
+        data = InvitationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        candidates = vacancy_candidates(vacancy=vacancy, user=request.user)
+        seeker_id = seeker_for_pseudonym(
+            employer_id=vacancy.employer_id,
+            code=data.validated_data["pseudonym"],
+            seeker_ids=candidates.values_list("seeker_id", flat=True),
+        )
+        if seeker_id is None:
+            raise serializers.ValidationError(
+                {
+                    "pseudonym": [
+                        "No candidate of this vacancy has that pseudonym; copy it from "
+                        f"vacancies/{vacancy.pk}/candidates/."
+                    ]
+                }
+            )
+        placement = services.placement_invite(
+            seeker=SeekerProfile.objects.get(pk=seeker_id), vacancy=vacancy, by=request.user
+        )
+        body = PlacementSerializer(placement, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OutsideJobSerializer(serializers.Serializer):
+    employer_name = serializers.CharField(max_length=200)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True)
+    hours_per_week = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=1, max_value=80
+    )
+    evidence = serializers.ChoiceField(choices=Evidence.choices)
+
+    def validate(self, attrs):
+        if attrs["start_date"] > timezone.localdate():
+            raise serializers.ValidationError({"start_date": ["The start is in the future."]})
+        if attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
+            raise serializers.ValidationError({"end_date": ["The end is before the start."]})
+        return attrs
+
+
+class OutsideJobView(APIView):
+    """A mentor (or admin) records a job the seeker found without JobMatch."""
+
+    permission_classes = [roles(Role.MENTOR)]
+
+    @extend_schema(request=OutsideJobSerializer, responses=OutsideJobSerializer)
+    def post(self, request, pk: int):
+        seeker = seeker_list_for(user=request.user).filter(pk=pk).first()
+        if seeker is None:
+            raise NotFound("No such seeker on your caseload.")
+        data = OutsideJobSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.outside_job_record(seeker=seeker, by=request.user, **data.validated_data)
+        access_log_record(
+            actor=request.user,
+            subject_ids=[seeker.user_id],
+            action="change",
+            channel="api",
+            what="outside job",
+        )
+        body = {
+            **OutsideJobSerializer(job).data,
+            "id": job.pk,
+            "checks": CheckSerializer(job.checks.all(), many=True).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class CaseloadRowSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    stuck = serializers.BooleanField()
+    last_progress = serializers.DateTimeField()
+    open_placements = serializers.IntegerField()
+    checks_due = serializers.IntegerField()
+    working = serializers.BooleanField()
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SeekerProfile
+        fields = [
+            "id",
+            "name",
+            "postcode",
+            "benefit_group",
+            "registered_on",
+            "status",
+            "stuck",
+            "last_progress",
+            "open_placements",
+            "checks_due",
+            "working",
+        ]
+
+    def get_name(self, seeker) -> str:
+        return seeker.user.get_full_name() or seeker.user.username
+
+    def get_status(self, seeker) -> str:
+        if seeker.working:
+            return "in work"
+        if seeker.open_placements:
+            return "applying"
+        return "stuck" if seeker.stuck else "looking"
+
+
+class CaseloadView(generics.ListAPIView):
+    """The mentor's seekers: stuck first, with checks due this week and open placements.
+    Filters: ``?stuck=true``, ``?checks_due=true``."""
+
+    permission_classes = [roles(Role.MENTOR)]
+    serializer_class = CaseloadRowSerializer
+    queryset = SeekerProfile.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        rows = selectors.caseload_for(user=self.request.user)
+        params = self.request.query_params
+        if params.get("stuck") in ("true", "1"):
+            rows = rows.filter(stuck=True)
+        if params.get("checks_due") in ("true", "1"):
+            rows = rows.filter(checks_due__gt=0)
+        return rows
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        access_log_record(
+            actor=request.user,
+            subject_ids=[s.user_id for s in page],
+            action="read",
+            channel="api",
+            what="caseload",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "message", "link", "created_at", "read_at"]
+
+
+class NotificationList(generics.ListAPIView):
+    """The caller's reminders and notices, newest first. ``?unread=true`` for unread only."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        rows = Notification.objects.filter(user=self.request.user)
+        if self.request.query_params.get("unread") in ("true", "1"):
+            rows = rows.filter(read_at__isnull=True)
+        return rows
+
+
+def register(router) -> None:
+    router.register("placements", PlacementViewSet, basename="placement")
+
+
+urlpatterns = [
+    path("vacancies/<int:pk>/invitations/", InvitationView.as_view(), name="api-invitations"),
+    path("seekers/<int:pk>/outside-jobs/", OutsideJobView.as_view(), name="api-outside-jobs"),
+    path("caseload/", CaseloadView.as_view(), name="api-caseload"),
+    path("notifications/", NotificationList.as_view(), name="api-notifications"),
+]

@@ -1,0 +1,94 @@
+"""Turn rows into the engine's plain inputs, once per run. No queries inside a scoring loop:
+each function here takes already-fetched rows (or does one query for a whole set)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from employers.models import Vacancy as VacancyRow
+from matching.engine import model as engine
+from matching.engine.occupations import load_occupations
+from matching.engine.skills import skill_key
+from seekers.models import SeekerProfile
+
+
+def skill_keys(items: Iterable[dict]) -> list[str]:
+    """Return engine keys (taxonomy id, or ``text:<normalised>``) for stored skill items."""
+    return list(dict.fromkeys(skill_key(item) for item in items or ()))
+
+
+def seeker_input(profile: SeekerProfile) -> engine.Seeker:
+    return engine.Seeker(
+        id=profile.pk,
+        easting=profile.easting,
+        northing=profile.northing,
+        skills=tuple(skill_keys(profile.skills)),
+        travel_modes=tuple(profile.travel_modes or ()),
+        max_travel_minutes=float(profile.max_travel_minutes),
+        hours_min=float(profile.hours_min),
+        hours_max=float(profile.hours_max),
+        has_driving_licence=profile.has_driving_licence,
+    )
+
+
+def vacancy_input(vacancy: VacancyRow, *, positions_filled: int = 0) -> engine.Vacancy:
+    return engine.Vacancy(
+        id=vacancy.pk,
+        employer_id=vacancy.employer_id,
+        easting=vacancy.easting,
+        northing=vacancy.northing,
+        remote=vacancy.remote,
+        skills=tuple(skill_keys(vacancy.skills)),
+        essential_skills=tuple(skill_keys(vacancy.essential_skills)),
+        hours_per_week=float(vacancy.hours_per_week),
+        requires_driving_licence=vacancy.requires_driving_licence,
+        status=vacancy.status,
+        closing_date=vacancy.closing_date,
+        positions=vacancy.positions,
+        positions_filled=positions_filled,
+    )
+
+
+def skill_labels(rows: Iterable) -> dict[str, str]:
+    """Return key -> label for every skill item on these profiles or vacancies."""
+    labels: dict[str, str] = {}
+    for row in rows:
+        for field in ("skills", "essential_skills"):
+            for item in getattr(row, field, None) or ():
+                if item.get("id"):
+                    labels.setdefault(item["id"], item.get("label") or item["id"])
+    return labels
+
+
+def seeker_occupations(profiles: Sequence[SeekerProfile]) -> sp.csr_matrix:
+    """Return one L2-normalised row per seeker over ESCO occupations: the sum of their desired
+    titles' rows, normalised (a seeker with no titles gets an empty row, fit 0)."""
+    index = load_occupations()
+    titles: list[str] = []
+    owner: list[int] = []
+    for i, profile in enumerate(profiles):
+        for title in profile.desired_titles or ():
+            titles.append(title)
+            owner.append(i)
+    if not titles:
+        return sp.csr_matrix((len(profiles), index.n), dtype=np.float64)
+    rows = index.title_matrix(titles).astype(np.float64)
+    combine = sp.csr_matrix(
+        (np.ones(len(owner)), (np.asarray(owner), np.arange(len(owner)))),
+        shape=(len(profiles), len(titles)),
+    )
+    summed = (combine @ rows).tocsr()
+    norms = np.sqrt(np.asarray(summed.multiply(summed).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms) @ summed
+
+
+def vacancy_occupations(vacancies: Sequence[VacancyRow]) -> sp.csr_matrix:
+    """Return one row per vacancy (its title) over ESCO occupations."""
+    index = load_occupations()
+    if not vacancies:
+        return sp.csr_matrix((0, index.n), dtype=np.float64)
+    return index.title_matrix([v.title for v in vacancies]).astype(np.float64).tocsr()

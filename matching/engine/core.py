@@ -1,0 +1,685 @@
+"""The batch: top k vacancies per seeker and top k candidates per vacancy, in one pass.
+
+``VacancyIndex.build`` keeps the vacancies that can be matched today (open, not past closing, a
+position left, located or remote), vectorises their skills (TF-IDF) and titles, buckets the
+located ones on a 5 km grid and indexes them by (column, cell) postings. ``match`` vectorises the
+seekers and hands them, a chunk at a time, to the compiled loop (``kernel.py``): each seeker's
+skill and occupation columns are walked through the postings of the grid cells their travel
+reach meets, so only vacancies within reach that share something are ever touched (travel prunes
+while candidates are chosen, never after a shortlist); those are checked for hours, licence and
+minutes by mode and pushed into both top-k heaps. Congestion then re-ranks each seeker's top k
+(``congestion.py``). The trade-off: the result is exact (the same as scoring every pair, tested
+against a brute force) at the price of a numba dependency and a compile on first use (cached on
+disk; call ``warm_up`` once per worker). Working memory is, per thread, an accumulator over the
+vacancies and the vacancy heaps: nothing per pair unless kept, and nothing that grows with the
+chunk. The output itself is seekers x k (and vacancies x k) rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+
+from matching.engine import congestion as congestion_mod
+from matching.engine import kernel, weights
+from matching.engine.model import (
+    Congestion,
+    Seeker,
+    SeekerMatches,
+    Vacancy,
+    VacancyCandidates,
+)
+from matching.engine.reference import vacancy_failures
+from matching.engine.skillspace import SkillSpace
+from matching.engine.travel import ESTIMATED_TRAVEL, TravelTimes, mode_mask
+
+__all__ = [
+    "MatchContext",
+    "MatchResult",
+    "VacancyIndex",
+    "match",
+    "match_all",
+    "match_seeker",
+    "seekers_within_reach",
+    "warm_up",
+]
+
+CELL_M = 5000.0  # grid cell side: measurements.md found 5 km buckets fastest for town and city
+BLOCK = 32  # seekers per block; threads take interleaved blocks, which evens out dense areas
+DEFAULT_CHUNK = 8192  # seekers per call of the compiled loop (one progress step)
+REACH_SLACK_M = 1.0  # the grid prune may keep a pair up to a metre beyond reach: minutes decide
+MAX_POSTING_SLOTS = 8_000_000  # cells x columns in the postings' pointer table (64 MB at most)
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    """What every score depends on besides the pair: the date, the skill IDF, the travel model,
+    whether occupation fit is in use (see ``weights.score_weights``), and labels for reasons."""
+
+    today: date
+    skill_space: SkillSpace
+    travel: TravelTimes = ESTIMATED_TRAVEL
+    use_occupations: bool = True
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, key: str) -> str:
+        """Return the human label of a skill key (a ``text:`` key is its own text)."""
+        if key in self.labels:
+            return self.labels[key]
+        return key[5:] if key.startswith("text:") else key
+
+
+class VacancyIndex:
+    """The vacancies that can be matched today, ready for the compiled loop. Build once per run
+    (or per process, for one-seeker requests) with ``build``."""
+
+    def __init__(self) -> None:  # use build()
+        self.context: MatchContext
+        self.vacancies: list[Vacancy]  # matchable, in internal order (grid cell, then id)
+        self.vacancies_by_id: dict[int, Vacancy]  # every vacancy given, matchable or not
+        self.occupation_rows: dict[int, sp.csr_matrix]  # vacancy id -> its title row
+
+    @classmethod
+    def build(
+        cls,
+        vacancies: Sequence[Vacancy],
+        *,
+        context: MatchContext,
+        occupations: sp.spmatrix | None = None,
+        congestion: Congestion | None = None,
+        cell_m: float = CELL_M,
+    ) -> VacancyIndex:
+        """Index ``vacancies``; ``occupations`` has one L2-normalised row per vacancy, in the same
+        order (None: every vacancy's occupation part is 0)."""
+        if not hasattr(context.travel, "coefficients"):
+            raise TypeError("the batch engine compiles EstimatedTravel-like linear models only")
+        ids = [v.id for v in vacancies]
+        if len(set(ids)) != len(ids):
+            raise ValueError("vacancy ids must be unique")
+        self = cls()
+        self.context = context
+        self._lock = threading.Lock()
+        self._workspace: kernel.Workspace | None = None
+        self._kernel_args: tuple | None = None
+        self.vacancies_by_id = {v.id: v for v in vacancies}
+        occ = _as_csr(occupations, len(vacancies), "vacancy occupations")
+        self.occupation_rows = (
+            {} if occ is None else _LazyRows(occ, {v.id: r for r, v in enumerate(vacancies)})
+        )
+        rows = [
+            r
+            for r, v in enumerate(vacancies)
+            if not vacancy_failures(v, context.today) and (v.remote or v.located)
+        ]
+        skills = context.skill_space.vacancy_matrix([vacancies[r] for r in rows])
+        picked = None
+        if occ is not None:
+            picked = occ[rows] if rows else sp.csr_matrix((0, occ.shape[1]))
+        self.n_skill_cols = max(1, len(skills.columns))
+        self.n_occ_cols = occ.shape[1] if occ is not None else 1
+        order = self._grid([vacancies[r] for r in rows], cell_m)
+        self.vacancies = [vacancies[rows[o]] for o in order]
+        self._arrays()
+        self.skill_columns = skills
+        self.columns = skills.columns
+        self.skills = skills.matrix[order]
+        self.essential = skills.essential[order]
+        self.occupations = None if picked is None else _sorted_csr(picked[order])
+        self._postings()
+        self.congestion = congestion or Congestion()
+        self.static_factor, self.capacity = congestion_mod.vacancy_factors(
+            self.vacancies, self.congestion
+        )
+        return self
+
+    def _grid(self, vacancies: list[Vacancy], cell_m: float) -> np.ndarray:
+        """Bucket the located vacancies on a square grid; return their order: located ones cell
+        by cell (then by id), remote ones last (by id). Cells grow beyond ``cell_m`` when the
+        postings' pointer table (cells x columns) would pass MAX_POSTING_SLOTS."""
+        ids = np.array([v.id for v in vacancies], dtype=np.int64)
+        remote = np.array([v.remote for v in vacancies], dtype=np.bool_)
+        located = np.flatnonzero(~remote)
+        e = np.array([v.easting or 0 for v in vacancies], dtype=np.float64)
+        n = np.array([v.northing or 0 for v in vacancies], dtype=np.float64)
+        self.remote_lo = int(located.shape[0])
+        if located.size == 0:
+            self.x0 = self.y0 = 0.0
+            self.cell_m = float(cell_m)
+            self.n_gx = self.n_gy = 1
+            cell = np.zeros(0, dtype=np.int64)
+        else:
+            self.x0, self.y0 = float(e[located].min()), float(n[located].min())
+            area = (e[located].max() - self.x0 + cell_m) * (n[located].max() - self.y0 + cell_m)
+            slots = (self.n_skill_cols + self.n_occ_cols) * area
+            self.cell_m = float(max(cell_m, np.sqrt(slots / MAX_POSTING_SLOTS)))
+            self.n_gx = int((e[located].max() - self.x0) // self.cell_m) + 1
+            self.n_gy = int((n[located].max() - self.y0) // self.cell_m) + 1
+            cell = ((n[located] - self.y0) // self.cell_m).astype(np.int64) * self.n_gx + (
+                (e[located] - self.x0) // self.cell_m
+            ).astype(np.int64)
+        located_order = located[np.lexsort((ids[located], cell))]
+        remote_rows = np.flatnonzero(remote)
+        remote_order = remote_rows[np.argsort(ids[remote_rows], kind="stable")]
+        self.cell = np.concatenate([np.sort(cell), np.full(remote_order.shape[0], self.n_cells)])
+        return np.concatenate([located_order, remote_order]).astype(np.int64)
+
+    @property
+    def n_cells(self) -> int:
+        return self.n_gx * self.n_gy
+
+    def _arrays(self) -> None:
+        vs = self.vacancies
+        self.ids = np.array([v.id for v in vs], dtype=np.int64)
+        self._id_order = np.argsort(self.ids, kind="stable")
+        self.id_rank = np.empty_like(self._id_order)
+        self.id_rank[self._id_order] = np.arange(self.ids.shape[0])
+        self.easting = np.array([v.easting or 0 for v in vs], dtype=np.float64)
+        self.northing = np.array([v.northing or 0 for v in vs], dtype=np.float64)
+        self.hours = np.array([v.hours_per_week for v in vs], dtype=np.float64)
+        self.licence = np.array([v.requires_driving_licence for v in vs], dtype=np.bool_)
+        # What the kernel reads per touched vacancy, side by side: one cache line.
+        self.record = np.ascontiguousarray(
+            np.c_[self.easting, self.northing, self.hours, self.licence.astype(np.float64)]
+        ).reshape(-1, 4)
+
+    def _postings(self) -> None:
+        """Index the vacancies' skill and occupation rows by (cell, column): the kernel walks a
+        seeker's columns through the cells in reach. Remote vacancies sit in cell n_cells."""
+        self.skill_postings = _postings(self.skills, self.cell, self.n_cells + 1)
+        occ = self.occupations
+        if occ is None or not self.context.use_occupations:
+            occ = sp.csr_matrix((len(self.vacancies), self.n_occ_cols), dtype=np.float64)
+        self.occ_postings = _postings(occ, self.cell, self.n_cells + 1)
+
+    def kernel_args(self) -> tuple:
+        if self._kernel_args is None:
+            self._kernel_args = _vacancy_kernel_args(self)
+        return self._kernel_args
+
+    def workspace(self, threads: int) -> tuple[kernel.Workspace, threading.Lock | None]:
+        """Return scratch for the kernel: for one thread (a one-seeker request), the index's own,
+        reused, with its lock held (release it after the call); otherwise a fresh one."""
+        if threads == 1 and self._lock.acquire(blocking=False):
+            if self._workspace is None:
+                self._workspace = kernel.Workspace(1, len(self.vacancies), self.n_skill_cols)
+            return self._workspace, self._lock
+        return kernel.Workspace(threads, len(self.vacancies), self.n_skill_cols), None
+
+    def positions(self, vacancy_ids: np.ndarray) -> np.ndarray:
+        """Return the internal positions of matchable vacancy ids (all must be in the index)."""
+        return self._id_order[np.searchsorted(self.ids, vacancy_ids, sorter=self._id_order)]
+
+    def __len__(self) -> int:
+        return len(self.vacancies)
+
+    def occupation_row(self, vacancy_id: int) -> sp.csr_matrix | None:
+        return self.occupation_rows.get(vacancy_id)
+
+    def explain(
+        self, seeker: Seeker, vacancy_id: int, *, seeker_occupation_row: sp.spmatrix | None = None
+    ):
+        """Explain one pair against any vacancy given to ``build`` (matchable or not), with this
+        index's context, occupation row and congestion inputs. See ``explain.explain``."""
+        from matching.engine.explain import explain
+
+        return explain(
+            seeker,
+            self.vacancies_by_id[vacancy_id],
+            context=self.context,
+            seeker_occupation_row=seeker_occupation_row,
+            vacancy_occupation_row=self.occupation_row(vacancy_id),
+            congestion=self.congestion,
+        )
+
+
+@dataclass
+class _SeekerArrays:
+    seekers: list[Seeker]  # sorted by id
+    ids: np.ndarray
+    arrays: tuple
+    occupations: sp.csr_matrix | None
+    order: np.ndarray  # processing order (spatial), internal indices
+
+
+def _seeker_arrays(
+    seekers: Sequence[Seeker], index: VacancyIndex, occupations: sp.spmatrix | None
+) -> _SeekerArrays:
+    ids = [s.id for s in seekers]
+    if len(set(ids)) != len(ids):
+        raise ValueError("seeker ids must be unique")
+    occ = _as_csr(occupations, len(seekers), "seeker occupations")
+    perm = sorted(range(len(seekers)), key=lambda r: seekers[r].id)
+    ss = [seekers[r] for r in perm]
+    ctx = index.context
+    skills = ctx.skill_space.seeker_matrix(ss, index.skill_columns)
+    if ctx.use_occupations and index.occupations is not None:
+        if occ is not None and occ.shape[1] != index.n_occ_cols:
+            raise ValueError("seeker and vacancy occupation matrices differ in columns")
+        occ_rows = _sorted_csr(occ[perm]) if occ is not None and perm else None
+    else:
+        occ_rows = None
+    if occ_rows is None:
+        occ_rows = sp.csr_matrix((len(ss), max(1, index.n_occ_cols)), dtype=np.float64)
+    located = np.array([s.located for s in ss], dtype=np.bool_)
+    scalars = np.array(
+        [
+            (
+                s.easting if s.located else 0,
+                s.northing if s.located else 0,
+                s.max_travel_minutes,
+                s.hours_min,
+                s.hours_max,
+                s.has_driving_licence,
+                mode_mask(s.travel_modes),
+            )
+            for s in ss
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 7)
+    e, n, max_min = scalars[:, 0].copy(), scalars[:, 1].copy(), scalars[:, 2].copy()
+    modes = scalars[:, 6].astype(np.int64)
+    reach = _reach(ctx.travel, modes, max_min, located)
+    arrays = (
+        np.array(ids, dtype=np.int64)[perm] if ids else np.zeros(0, np.int64),
+        e,
+        n,
+        located,
+        max_min,
+        scalars[:, 3].copy(),
+        scalars[:, 4].copy(),
+        scalars[:, 5].astype(np.bool_),
+        modes,
+        reach,
+        skills.indptr.astype(np.int64),
+        skills.indices.astype(np.int64),
+        skills.data,
+        occ_rows.indptr.astype(np.int64),
+        occ_rows.indices.astype(np.int64),
+        occ_rows.data.astype(np.float64),
+    )
+    # Process seekers cell by cell so the vacancy rows they read stay in cache; results do not
+    # depend on the order (every heap has a strict total order).
+    cx = np.floor((e - index.x0) / index.cell_m)
+    cy = np.floor((n - index.y0) / index.cell_m)
+    order = np.lexsort((np.arange(len(ss)), cx, cy, ~located)).astype(np.int64)
+    return _SeekerArrays(ss, arrays[0], arrays, occ_rows if ctx.use_occupations else None, order)
+
+
+def _postings(matrix: sp.csr_matrix, cell: np.ndarray, n_cells: int) -> tuple:
+    """Return (ptr, vacancy, value, n_cols): the entries of ``matrix`` grouped by column, then
+    by the cell of their row, rows ascending; group g = col * n_cells + cell is
+    [ptr[g], ptr[g + 1]), so consecutive cells of a grid row are one contiguous range."""
+    n_cols = matrix.shape[1]
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    key = matrix.indices.astype(np.int64) * n_cells + cell[rows]
+    order = np.argsort(key, kind="stable")
+    ptr = np.zeros(n_cells * n_cols + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=n_cells * n_cols), out=ptr[1:])
+    return ptr, rows[order], matrix.data[order].astype(np.float64), n_cols
+
+
+def _reach(travel, modes: np.ndarray, max_min: np.ndarray, located: np.ndarray) -> np.ndarray:
+    """Return each seeker's straight-line reach in metres over their modes (0: remote only),
+    plus a metre of slack: the grid only prunes, the minutes decide."""
+    reach = np.zeros(modes.shape[0], dtype=np.float64)
+    for bit, mode in enumerate(weights.TRAVEL_MODES):
+        uses = (modes & (1 << bit)) != 0
+        for limit in np.unique(max_min[uses]).tolist():
+            at = uses & (max_min == limit)
+            reach[at] = np.maximum(reach[at], travel.reach_metres(mode, limit))
+    usable = located & (max_min > 0) & (reach > 0)
+    return np.where(usable, reach + REACH_SLACK_M, 0.0)
+
+
+def _vacancy_kernel_args(index: VacancyIndex) -> tuple:
+    ctx = index.context
+    coef, overhead = ctx.travel.coefficients()
+    w_skill, w_occ, w_travel = weights.score_weights(ctx.use_occupations)
+    return (
+        index.id_rank,
+        index.record,
+        index.essential.indptr.astype(np.int64),
+        index.essential.indices.astype(np.int64),
+        *index.skill_postings,
+        *index.occ_postings,
+        index.remote_lo,
+        index.x0,
+        index.y0,
+        index.cell_m,
+        index.n_gx,
+        index.n_gy,
+        coef,
+        overhead,
+        w_skill,
+        w_occ,
+        w_travel,
+        weights.ESSENTIAL_PENALTY,
+        weights.REMOTE_TRAVEL_SCORE,
+    )
+
+
+@dataclass
+class MatchResult:
+    """Both directions of a run, plus what reasons and the next incremental run need."""
+
+    engine_version: str
+    matches: SeekerMatches
+    candidates: VacancyCandidates
+    allocated: dict[int, int]  # vacancy id -> seekers allocated (Congestion.allocated next time)
+    stats: dict[str, float]
+    index: VacancyIndex
+    seekers_by_id: dict[int, Seeker]
+    seeker_occupation_rows: dict[int, sp.csr_matrix] = field(default_factory=dict)
+
+    def reasons(self, seeker_id: int, vacancy_id: int) -> dict:
+        """Return the reasons dict for a kept pair (either direction). See ``explain.py``."""
+        from matching.engine.explain import ReasonBuilder
+
+        return ReasonBuilder(self).reasons(seeker_id, vacancy_id)
+
+    def all_reasons(self) -> dict[tuple[int, int], dict]:
+        """Return reasons for every kept pair of both directions, keyed (seeker id, vacancy id)."""
+        from matching.engine.explain import ReasonBuilder
+
+        return ReasonBuilder(self).all()
+
+
+def match(
+    seekers: Sequence[Seeker],
+    index: VacancyIndex,
+    *,
+    seeker_occupations: sp.spmatrix | None = None,
+    k: int = weights.DEFAULT_K,
+    chunk_size: int = DEFAULT_CHUNK,
+    candidates: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchResult:
+    """Return the top ``k`` vacancies per seeker (re-ranked for congestion) and, if
+    ``candidates``, the top ``k`` seekers per vacancy, from one pass over chunks of seekers.
+
+    ``seeker_occupations`` has one L2-normalised row per seeker in the order given (their desired
+    titles combined), over the same columns as the index's; None means no titles (part 0).
+    ``progress(done, total)`` is called after each chunk.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    sa = _seeker_arrays(seekers, index, seeker_occupations)
+    n_s, n_v = len(sa.seekers), len(index)
+    vargs = index.kernel_args()
+    timings["prepare_seekers_s"] = time.perf_counter() - started
+
+    t0 = time.perf_counter()
+    threads = kernel.thread_count() if n_s > BLOCK else 1
+    workspace, lock = index.workspace(threads)
+    out_fit = np.zeros(max(1, n_s * k), dtype=np.float64)
+    out_key = np.zeros(max(1, n_s * k), dtype=np.int64)
+    out_n = np.zeros(max(1, n_s), dtype=np.int32)
+    heap_size = threads * n_v * k if candidates else 1
+    vh_fit = np.zeros(max(1, heap_size), dtype=np.float64)
+    vh_key = np.zeros(max(1, heap_size), dtype=np.int64)
+    vh_n = np.zeros(max(1, threads * n_v if candidates else 1), dtype=np.int32)
+    vh_min = np.full(vh_n.shape[0], -1.0, dtype=np.float64)
+    counters = np.zeros((threads, 3), dtype=np.int64)
+    try:
+        for lo in range(0, n_s, chunk_size):
+            kernel.score_chunk(
+                sa.order[lo : lo + chunk_size],
+                *sa.arrays,
+                *vargs,
+                k,
+                BLOCK,
+                threads,
+                candidates,
+                out_fit,
+                out_key,
+                out_n,
+                vh_fit,
+                vh_key,
+                vh_n,
+                vh_min,
+                counters,
+                workspace.skill,
+                workspace.acc,
+                workspace.touched,
+                workspace.stamps(n_s),
+            )
+            if progress is not None:
+                progress(min(n_s, lo + chunk_size), n_s)
+    finally:
+        if lock is not None:
+            lock.release()
+    timings["score_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    pair_fit, key, pair_seeker, fit_rank = kernel.compact(
+        out_fit, out_key, out_n, k, np.arange(n_s, dtype=np.int64)
+    )
+    del out_fit, out_key
+    pair_vacancy = index._id_order[key]
+    del key
+    seg_ptr = np.zeros(n_s + 1, dtype=np.int64)
+    np.cumsum(out_n[:n_s], out=seg_ptr[1:])
+    cong = congestion_mod.rerank(index, pair_seeker, pair_vacancy, pair_fit, seg_ptr, n_s)
+    by_rank = cong.order  # within each seeker, by rank (pairs arrive by fit rank)
+    matches = SeekerMatches(
+        seeker_id=sa.ids[pair_seeker[by_rank]],
+        vacancy_id=index.ids[pair_vacancy[by_rank]],
+        fit=pair_fit[by_rank],
+        adjusted=cong.adjusted[by_rank],
+        rank=cong.rank[by_rank],
+        fit_rank=fit_rank[by_rank],
+        crowded=~cong.allocated[by_rank],
+    )
+    used = cong.used
+    allocated = {int(index.ids[j]): int(used[j]) for j in np.flatnonzero(used).tolist()}
+    del pair_fit, pair_seeker, pair_vacancy, fit_rank, cong
+    timings["congestion_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    cand = _candidates(index, sa, vh_fit, vh_key, vh_n, threads, k) if candidates else None
+    timings["candidates_s"] = time.perf_counter() - t0
+    timings["total_s"] = time.perf_counter() - started
+
+    stats = {
+        "seekers": n_s,
+        "vacancies_matchable": n_v,
+        "pairs_all": n_s * n_v,
+        # sharing a skill or occupation, in grid cells within reach: the pairs the loop touches
+        "pairs_touched": int(counters[:, 0].sum()),
+        # of those, within hours and licence
+        "pairs_eligible": int(counters[:, 1].sum()),
+        # of those, not dropped by the upper bound, with journey computed and within the limit
+        "pairs_scored": int(counters[:, 2].sum()),
+        "threads": threads,
+        **timings,
+    }
+    return MatchResult(
+        engine_version=weights.ENGINE_VERSION,
+        matches=matches,
+        candidates=cand if cand is not None else _empty_candidates(),
+        allocated=allocated,
+        stats=stats,
+        index=index,
+        seekers_by_id={s.id: s for s in sa.seekers},
+        seeker_occupation_rows=_rows_by_id(sa),
+    )
+
+
+def _rows_by_id(sa: _SeekerArrays) -> dict[int, sp.csr_matrix]:
+    if sa.occupations is None:
+        return {}
+    occ = sa.occupations
+    return _LazyRows(occ, {int(i): r for r, i in enumerate(sa.ids.tolist())})
+
+
+class _LazyRows(dict):
+    """{seeker id: occupation row}, slicing a row out of the matrix only when asked."""
+
+    def __init__(self, matrix: sp.csr_matrix, row_of: dict[int, int]):
+        super().__init__()
+        self._matrix = matrix
+        self._row_of = row_of
+
+    def __missing__(self, key: int) -> sp.csr_matrix:
+        row = self._matrix[self._row_of[key]]
+        self[key] = row
+        return row
+
+    def get(self, key, default=None):
+        if key in self._row_of:
+            return self[key]
+        return default
+
+
+def _candidates(index, sa, vh_fit, vh_key, vh_n, threads, k) -> VacancyCandidates:
+    n_v = len(index)
+    c_fit = np.zeros(max(1, n_v * k), dtype=np.float64)
+    c_idx = np.zeros(max(1, n_v * k), dtype=np.int64)
+    c_n = np.zeros(max(1, n_v), dtype=np.int32)
+    if n_v:
+        kernel.merge_vacancy_heaps(vh_fit, vh_key, vh_n, threads, n_v, k, c_fit, c_idx, c_n)
+    # Rows come out in internal (grid) order: visit them in id order instead.
+    fit, seeker, row, rank = kernel.compact(c_fit, c_idx, c_n, k, index._id_order)
+    return VacancyCandidates(
+        vacancy_id=index.ids[row],
+        seeker_id=sa.ids[seeker] if len(sa.ids) else np.zeros(0, np.int64),
+        fit=fit,
+        rank=rank,
+    )
+
+
+def _empty_candidates() -> VacancyCandidates:
+    return VacancyCandidates(
+        np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int32)
+    )
+
+
+def match_seeker(
+    seeker: Seeker,
+    index: VacancyIndex,
+    *,
+    occupation_row: sp.spmatrix | None = None,
+    k: int = weights.DEFAULT_K,
+) -> MatchResult:
+    """Return one seeker's top ``k`` (an incremental run, or a request): the same loop and the same
+    congestion rules, with capacity taken from ``Congestion.allocated`` of the last full run."""
+    return match([seeker], index, seeker_occupations=occupation_row, k=k, candidates=False)
+
+
+def match_all(
+    seekers: Sequence[Seeker],
+    vacancies: Sequence[Vacancy],
+    *,
+    today: date,
+    seeker_occupations: sp.spmatrix | None = None,
+    vacancy_occupations: sp.spmatrix | None = None,
+    congestion: Congestion | None = None,
+    travel: TravelTimes = ESTIMATED_TRAVEL,
+    labels: Mapping[str, str] | None = None,
+    skill_space: SkillSpace | None = None,
+    k: int = weights.DEFAULT_K,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchResult:
+    """Run everything for a full recompute: fit the skill IDF over these seekers and vacancies
+    (unless ``skill_space`` is given), build the index, and match both directions.
+
+    Occupation fit is used when both occupation matrices are given; otherwise its weight is
+    shared out (``weights.score_weights``).
+    """
+    t0 = time.perf_counter()
+    space = skill_space if skill_space is not None else SkillSpace.fit(seekers, vacancies)
+    fit_s = time.perf_counter() - t0
+    context = MatchContext(
+        today=today,
+        skill_space=space,
+        travel=travel,
+        use_occupations=seeker_occupations is not None and vacancy_occupations is not None,
+        labels=dict(labels or {}),
+    )
+    t0 = time.perf_counter()
+    index = VacancyIndex.build(
+        vacancies, context=context, occupations=vacancy_occupations, congestion=congestion
+    )
+    index_s = time.perf_counter() - t0
+    result = match(
+        seekers,
+        index,
+        seeker_occupations=seeker_occupations,
+        k=k,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    result.stats["fit_skill_space_s"] = fit_s
+    result.stats["build_index_s"] = index_s
+    result.stats["total_s"] += fit_s + index_s
+    return result
+
+
+def warm_up() -> float:
+    """Compile (or load from numba's on-disk cache) every kernel with a tiny run; return the
+    seconds it took. Call once per worker process so the first real request does not pay it."""
+    started = time.perf_counter()
+    seekers = [
+        Seeker(1, 450_000, 400_000, ("a", "b"), ("car",), 45.0, 0.0, 40.0, True),
+        Seeker(2, None, None, ("b",), (), 45.0, 0.0, 40.0, False),
+    ]
+    vacancies = [
+        Vacancy(1, 1, 451_000, 400_000, skills=("a",), essential_skills=("a",)),
+        Vacancy(2, 1, None, None, remote=True, skills=("b",)),
+    ]
+    occupations = sp.csr_matrix(np.eye(2))
+    result = match_all(
+        seekers,
+        vacancies,
+        today=date(2026, 1, 1),
+        seeker_occupations=occupations,
+        vacancy_occupations=occupations,
+    )
+    match_seeker(seekers[0], result.index, occupation_row=occupations[0])
+    return time.perf_counter() - started
+
+
+def seekers_within_reach(
+    seekers: Sequence[Seeker], vacancy: Vacancy, *, travel: TravelTimes = ESTIMATED_TRAVEL
+) -> list[int]:
+    """Return the ids of seekers who could reach ``vacancy`` by one of their modes in their time
+    (all seekers for a remote vacancy): whose matches a change to this vacancy can alter."""
+    if vacancy.remote:
+        return [s.id for s in seekers]
+    if not vacancy.located:
+        return []
+    out = []
+    for s in seekers:
+        if not s.located:
+            continue
+        dx = float(s.easting) - float(vacancy.easting)
+        dy = float(s.northing) - float(vacancy.northing)
+        d = (dx * dx + dy * dy) ** 0.5
+        limit = float(s.max_travel_minutes)
+        if any(travel.minutes(d, m) <= limit for m in s.travel_modes if m in weights.TRAVEL_MODES):
+            out.append(s.id)
+    return out
+
+
+def _as_csr(matrix: sp.spmatrix | None, rows: int, what: str) -> sp.csr_matrix | None:
+    if matrix is None:
+        return None
+    matrix = sp.csr_matrix(matrix, dtype=np.float64)
+    if matrix.shape[0] != rows:
+        raise ValueError(f"{what}: {matrix.shape[0]} rows for {rows} items")
+    return matrix
+
+
+def _sorted_csr(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    matrix = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    matrix.sort_indices()
+    return matrix

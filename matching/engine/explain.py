@@ -1,0 +1,398 @@
+"""Reasons a person can act on: why a pair matches (skills held and missing, km, minutes by mode,
+what would help most, congestion) or why it does not (every failed constraint, in plain words).
+
+Reasons are built after selection, for kept pairs only, from the plain-Python reference scorer
+(``reference.evaluate``), so an explanation can never disagree with the definition the kernel is
+tested against. The trade-off: tens of microseconds a pair, fine for a town's kept pairs or one
+request, too slow to run over every pair (the kernel never does).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import scipy.sparse as sp
+
+from matching.engine import congestion as congestion_mod
+from matching.engine import reference as ref
+from matching.engine import weights
+from matching.engine.model import Congestion, Seeker, Vacancy
+from matching.engine.reference import Evaluation, evaluate, occupation_dict
+from matching.engine.travel import MODE_LABELS
+
+if TYPE_CHECKING:
+    from matching.engine.core import MatchContext, MatchResult
+
+__all__ = ["Explanation", "ReasonBuilder", "explain"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One pair, explained. ``is_match`` means it passes every constraint and shares something;
+    whether it made the seeker's top k is the batch's business."""
+
+    seeker_id: int
+    vacancy_id: int
+    is_match: bool
+    fit: float | None
+    failures: tuple[dict, ...]  # ({"code": ..., "message": ...}, ...) in a fixed order
+    reasons: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "seeker_id": self.seeker_id,
+            "vacancy_id": self.vacancy_id,
+            "is_match": self.is_match,
+            "fit": self.fit,
+            "failures": list(self.failures),
+            "reasons": self.reasons,
+        }
+
+
+def explain(
+    seeker: Seeker,
+    vacancy: Vacancy,
+    *,
+    context: MatchContext,
+    seeker_occupation_row: sp.spmatrix | None = None,
+    vacancy_occupation_row: sp.spmatrix | None = None,
+    congestion: Congestion | None = None,
+) -> Explanation:
+    """Say why ``vacancy`` is or is not a match for ``seeker``.
+
+    Use the same ``context`` (date, skill space, travel, occupation flag) as the run whose matches
+    are shown, so the fit agrees with the stored score. Congestion is described from its static
+    inputs only: whether the capacity step moved the pair is known to the batch (``MatchResult
+    .reasons``), not to a single pair.
+    """
+    space = context.skill_space
+    vrow = sp.csr_matrix(vacancy_occupation_row) if vacancy_occupation_row is not None else None
+    ev, reasons = _describe(
+        seeker,
+        vacancy,
+        context,
+        space.seeker_vector(seeker.skills),
+        occupation_dict(seeker_occupation_row),
+        space.vacancy_vector(vacancy),
+        vrow,
+    )
+    failures = tuple(
+        {"code": c, "message": _failure_message(c, seeker, vacancy, ev, context)}
+        for c in ev.failures
+    )
+    if congestion is not None and ev.is_match:
+        reasons["congestion"] = _congestion(vacancy, congestion, moved=None, crowded=False)
+    if not ev.is_match:
+        reasons = {
+            "summary": failures[0]["message"],
+            "help": _failure_help(ev, seeker, vacancy, context, reasons),
+            "distance_km": reasons["distance_km"],
+            "minutes_by_mode": reasons["minutes_by_mode"],
+            "minutes_are_estimate": reasons["minutes_are_estimate"],
+            "skills_matched": reasons["skills_matched"],
+            "skills_missing_essential": reasons["skills_missing_essential"],
+        }
+    return Explanation(seeker.id, vacancy.id, ev.is_match, ev.fit, failures, reasons)
+
+
+class ReasonBuilder:
+    """Reasons for the kept pairs of a ``MatchResult``, caching each seeker's and vacancy's
+    vectors across pairs."""
+
+    def __init__(self, result: MatchResult):
+        self.result = result
+        self.context = result.index.context
+        self._seeker: dict[int, tuple] = {}
+        self._vacancy: dict[int, tuple] = {}
+        self._moves: dict[int, dict[int, tuple[int, bool]]] = {}
+
+    def reasons(self, seeker_id: int, vacancy_id: int) -> dict:
+        seeker, svec, socc = self._seeker_parts(seeker_id)
+        vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
+        ev, reasons = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
+        moved, crowded = self._congestion_of(seeker_id, vacancy_id)
+        reasons["congestion"] = _congestion(
+            vacancy, self.result.index.congestion, moved=moved, crowded=crowded
+        )
+        return reasons
+
+    def all(self) -> dict[tuple[int, int], dict]:
+        """Return reasons for every kept pair of both directions."""
+        m, c = self.result.matches, self.result.candidates
+        pairs = dict.fromkeys(zip(m.seeker_id.tolist(), m.vacancy_id.tolist(), strict=True))
+        pairs.update(dict.fromkeys(zip(c.seeker_id.tolist(), c.vacancy_id.tolist(), strict=True)))
+        return {pair: self.reasons(*pair) for pair in pairs}
+
+    def _seeker_parts(self, seeker_id: int) -> tuple:
+        parts = self._seeker.get(seeker_id)
+        if parts is None:
+            seeker = self.result.seekers_by_id[seeker_id]
+            svec = self.context.skill_space.seeker_vector(seeker.skills)
+            socc = occupation_dict(self.result.seeker_occupation_rows.get(seeker_id))
+            parts = self._seeker[seeker_id] = (seeker, svec, socc)
+        return parts
+
+    def _vacancy_parts(self, vacancy_id: int) -> tuple:
+        parts = self._vacancy.get(vacancy_id)
+        if parts is None:
+            vacancy = self.result.index.vacancies_by_id[vacancy_id]
+            vvec = self.context.skill_space.vacancy_vector(vacancy)
+            row = self.result.index.occupation_row(vacancy_id)
+            vrow = sp.csr_matrix(row) if row is not None else None
+            asked = _asked(vacancy, vvec, self.context)
+            parts = self._vacancy[vacancy_id] = (vacancy, vvec, vrow, asked)
+        return parts
+
+    def _congestion_of(self, seeker_id: int, vacancy_id: int) -> tuple[int, bool]:
+        moves = self._moves.get(seeker_id)
+        if moves is None:
+            mine = self.result.matches.for_seeker(seeker_id)
+            moves = self._moves[seeker_id] = {
+                v: (rank - fit_rank, crowded)
+                for v, rank, fit_rank, crowded in zip(
+                    mine.vacancy_id.tolist(),
+                    mine.rank.tolist(),
+                    mine.fit_rank.tolist(),
+                    mine.crowded.tolist(),
+                    strict=True,
+                )
+            }
+        return moves.get(vacancy_id, (0, False))
+
+
+# --- one pair ------------------------------------------------------------------------------------
+
+
+def _describe(
+    seeker, vacancy, context, svec, socc, vvec, vrow, asked=None
+) -> tuple[Evaluation, dict]:
+    ev = evaluate(
+        seeker,
+        vacancy,
+        today=context.today,
+        seeker_vector=svec,
+        vacancy_vector=vvec,
+        seeker_occ=socc,
+        vacancy_occ_row=vrow,
+        travel=context.travel,
+        use_occupations=context.use_occupations,
+    )
+    asked, entries = asked or _asked(vacancy, vvec, context)
+    matched = [k for k in asked if k in svec]
+    missing_essential = [k for k in asked if entries[k]["essential"] and k not in svec]
+    missing_optional = [k for k in asked if not entries[k]["essential"] and k not in svec]
+    reasons = {
+        "summary": "",
+        "skills_matched": [entries[k] for k in matched],
+        "skills_missing_essential": [entries[k] for k in missing_essential],
+        "skills_missing_optional": [entries[k] for k in missing_optional],
+        "skills_asked": len(asked),
+        "occupation_fit": round(ev.occupation, 3),
+        "remote": vacancy.remote,
+        "distance_km": None if ev.distance_m is None else round(ev.distance_m / 1000.0, 1),
+        "minutes_by_mode": {m: round(t) for m, t in ev.minutes.items()},
+        "minutes_are_estimate": bool(getattr(context.travel, "is_estimate", True)),
+        "help": "",
+        "fit": None if ev.fit is None else round(ev.fit, 4),
+        "fit_parts": {
+            "skills": round(ev.skills, 4),
+            "occupation": round(ev.occupation, 4),
+            "travel": None if ev.travel is None else round(ev.travel, 4),
+            "essential_missing": ev.missing_essential,
+            "essential_asked": ev.essential,
+        },
+        "congestion": None,
+    }
+    reasons["summary"] = _summary(seeker, vacancy, ev, len(matched), len(asked), context)
+    if ev.is_match:
+        reasons["help"] = _match_help(
+            seeker, vacancy, ev, svec, vvec, missing_essential, missing_optional, context
+        )
+    return ev, reasons
+
+
+def _asked(vacancy: Vacancy, vvec: Mapping[str, float], context) -> tuple[list[str], dict]:
+    """Return the vacancy's asked keys, most important first (its own weight for the skill, then
+    the label), and a {"key", "label", "essential"} entry per key. Entries are shared between
+    the reasons of one vacancy's pairs: read them, do not change them."""
+    essential = set(vacancy.essential_skills)
+    entries = {
+        k: {"key": k, "label": context.label(k), "essential": k in essential}
+        for k in vacancy.asked_skills()
+    }
+    asked = sorted(entries, key=lambda k: (-vvec.get(k, 0.0), entries[k]["label"]))
+    return asked, entries
+
+
+def _summary(seeker, vacancy, ev: Evaluation, held: int, asked: int, context) -> str:
+    parts = []
+    if asked:
+        parts.append(f"You have {held} of the {asked} skills asked")
+    else:
+        parts.append("It asks for no particular skills")
+    if context.use_occupations and ev.occupation >= 0.5:
+        parts.append("it is the kind of job you are looking for")
+    if vacancy.remote:
+        parts.append("it is remote, with no journey")
+    elif ev.best_mode is not None:
+        minutes = ev.minutes[ev.best_mode]
+        parts.append(
+            f"about {round(minutes)} min {MODE_LABELS[ev.best_mode]} ({ev.distance_m / 1000:.1f}"
+            f" km{', estimate' if getattr(context.travel, 'is_estimate', True) else ''})"
+        )
+    return "; ".join(parts) + "."
+
+
+def _match_help(seeker, vacancy, ev, svec, vvec, missing_essential, missing_optional, context):
+    """Return one sentence: the missing skill whose addition would raise the fit most."""
+    if not missing_essential and not missing_optional:
+        return "You have every skill this job asks for: it is worth applying."
+    space = context.skill_space
+    raw = {k: space.weight(k) for k in svec}
+    norm2 = sum(w * w for w in raw.values())
+    dot = sum(raw[k] * vvec[k] for k in raw if k in vvec)
+    w_skill, w_occ, w_travel = weights.score_weights(context.use_occupations)
+    rest = w_occ * ev.occupation + w_travel * ev.travel
+    best = None
+    for key in [*missing_essential, *missing_optional]:
+        # The fit if the seeker added ``key``: their vector gains it (and its norm grows).
+        w = space.weight(key)
+        skills = (dot + w * vvec[key]) / math.sqrt(norm2 + w * w)
+        fit = w_skill * skills + rest
+        if ev.essential:
+            missing = ev.missing_essential - (1 if key in missing_essential else 0)
+            fit *= 1.0 - weights.ESSENTIAL_PENALTY * missing / ev.essential
+        candidate = (ev.fit - fit, context.label(key), key)
+        if best is None or candidate < best:
+            best = candidate
+    gain, label, key = -best[0], best[1], best[2]
+    after = ev.fit + gain
+    if key in missing_essential:
+        return (
+            f"Add {label}: it is essential for this job, and your fit would rise from "
+            f"{ev.fit:.0%} to {after:.0%}."
+        )
+    return f"Add {label}: it would raise your fit from {ev.fit:.0%} to {after:.0%}."
+
+
+def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: bool) -> dict | None:
+    apps = congestion.applications.get(vacancy.id, 0)
+    rate = min(1.0, max(0.0, congestion.answer_rate.get(vacancy.employer_id, 1.0)))
+    ratio = congestion_mod.applications_per_position(apps, vacancy.positions_left)
+    factor = congestion_mod.static_factor(apps, vacancy.positions_left, rate)
+    causes = []
+    if crowded:
+        causes.append("many people who fit it at least as well are already being shown it")
+    if apps:
+        causes.append(
+            f"it already has {ratio:.0f} application{'s' if round(ratio) != 1 else ''} "
+            "per open position"
+        )
+    if rate < 1.0:
+        causes.append(f"this employer answers {rate:.0%} of applications")
+    info = {
+        "moved_down_by": max(0, moved or 0),
+        "crowded": crowded,
+        "applications_per_position": round(ratio, 2),
+        "answer_rate": rate,
+        "factor": round(factor * (weights.CROWDED_FACTOR if crowded else 1.0), 4),
+        "message": None,
+    }
+    if moved is not None and moved > 0 and causes:
+        places = "place" if moved == 1 else "places"
+        info["message"] = f"Shown {moved} {places} lower because " + " and ".join(causes) + "."
+    elif moved is None and causes:
+        info["message"] = (
+            "Shown lower than its fit alone would place it because " + " and ".join(causes) + "."
+        )
+    return info
+
+
+# --- non-matches ---------------------------------------------------------------------------------
+
+
+def _failure_message(code: str, seeker: Seeker, vacancy: Vacancy, ev: Evaluation, context) -> str:
+    if code == ref.NOT_OPEN:
+        return f"This vacancy is not open (it is {vacancy.status})."
+    if code == ref.CLOSED:
+        return f"Applications closed on {_date(vacancy.closing_date)}."
+    if code == ref.FULL:
+        n = vacancy.positions
+        return f"All {n} position{'s' if n != 1 else ''} have been filled."
+    if code == ref.VACANCY_NO_LOCATION:
+        return "This vacancy has no location and is not remote."
+    if code == ref.SEEKER_NO_LOCATION:
+        return "We do not know where you live, so only remote vacancies can match."
+    if code == ref.NO_TRAVEL_MODES:
+        return "You have not said how you can travel, so only remote vacancies can match."
+    if code == ref.TOO_FAR:
+        mode, minutes = min(ev.minutes.items(), key=lambda kv: kv[1])
+        return (
+            f"It is {ev.distance_m / 1000:.1f} km away: about {round(minutes)} min "
+            f"{MODE_LABELS[mode]} (estimate), more than the {_num(seeker.max_travel_minutes)} "
+            "minutes you will travel."
+        )
+    if code == ref.HOURS:
+        return (
+            f"It is {_num(vacancy.hours_per_week)} hours a week; you want "
+            f"{_num(seeker.hours_min)} to {_num(seeker.hours_max)}."
+        )
+    if code == ref.LICENCE:
+        return "It needs a driving licence, and you have not said you have one."
+    if code == ref.NOTHING_IN_COMMON:
+        if context.use_occupations:
+            return (
+                "You have none of the skills it asks for, and the jobs you are looking for "
+                "do not match its title."
+            )
+        return "You have none of the skills it asks for."
+    raise ValueError(code)
+
+
+def _failure_help(ev: Evaluation, seeker, vacancy, context, reasons: Mapping) -> str:
+    codes = ev.failures
+    if {ref.NOT_OPEN, ref.CLOSED, ref.FULL} & set(codes):
+        return (
+            "This vacancy is no longer taking applications; nothing on your side would change that."
+        )
+    if ref.VACANCY_NO_LOCATION in codes:
+        return "The employer has not said where this job is."
+    if ref.SEEKER_NO_LOCATION in codes:
+        return "Add your postcode so that jobs near you can be matched."
+    if ref.NO_TRAVEL_MODES in codes:
+        return "Say how you can travel (on foot, by bike, by bus or train, by car)."
+    if ref.TOO_FAR in codes:
+        mode, minutes = min(ev.minutes.items(), key=lambda kv: kv[1])
+        return (
+            f"It is about {math.ceil(minutes)} min {MODE_LABELS[mode]} (estimate): allowing that "
+            "much travel would bring it within reach."
+        )
+    if ref.HOURS in codes:
+        return (
+            f"It is {_num(vacancy.hours_per_week)} hours a week: it would fit if you could work "
+            "those hours."
+        )
+    if ref.LICENCE in codes:
+        return "A driving licence would open this job: it is required."
+    if ref.NOTHING_IN_COMMON in codes:
+        asked = vacancy.asked_skills()
+        essential = [k for k in asked if k in set(vacancy.essential_skills)]
+        first = (essential or asked or [None])[0]
+        if first is not None:
+            return (
+                f"Add {context.label(first)}, if you have it: it is one of the skills it asks for."
+            )
+        return "It asks for no skills and its title is far from the jobs you are looking for."
+    return ""
+
+
+def _date(d) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _num(x: float) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}"

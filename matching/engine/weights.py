@@ -1,0 +1,93 @@
+"""Every tunable number of the matching engine, in one place, with where each value comes from.
+
+The fit of a seeker to a vacancy is a weighted sum of three parts, each in [0, 1] (skills,
+occupation, travel), scaled down when essential skills are missing; ``rank`` then adjusts the fit
+for congestion. The weights are set by hand, not learned: JobMatch has no outcome data yet. When
+the placements issue supplies outcomes (starts, 13- and 26-week checks), fit these same parts to
+them (a logistic regression is enough) and replace the numbers. Any change here changes scores:
+bump ENGINE_VERSION with it, so stored match rows say which rules made them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ENGINE_VERSION: Final = "engine-1.0"
+
+# --- The fit (issue 4, "What the engine computes" 1-5) -------------------------------------------
+# Skills carry most of the fit: they are what the vacancy asks for and what the seeker says they
+# can do. Occupation (desired title against vacancy title) is the second signal: it catches "HGV
+# class 1 driver" against "LGV C+E driver" when the skill lists are thin. Travel is a small
+# preference for shorter journeys among vacancies already within the seeker's limit (the limit
+# itself is a hard constraint). The three sum to 1 so the fit stays in [0, 1].
+W_SKILLS: Final = 0.55
+W_OCCUPATION: Final = 0.30
+W_TRAVEL: Final = 0.15
+
+# In the vacancy's skill vector an essential skill weighs this many times an optional one (before
+# the L2 normalisation), so holding or missing it moves the cosine more.
+ESSENTIAL_BOOST: Final = 2.0
+# On top of the cosine, the fit is multiplied by (1 - ESSENTIAL_PENALTY * missing / essential):
+# missing every essential skill halves the fit; missing an optional skill costs only its share of
+# the cosine. Hand-set so "you lack the one essential skill" always costs more than any single
+# optional skill (checked by tests/matching/test_engine.py).
+ESSENTIAL_PENALTY: Final = 0.5
+
+# A remote vacancy has no journey: it gets the travel part of a zero-minute commute.
+REMOTE_TRAVEL_SCORE: Final = 1.0
+
+
+def score_weights(use_occupations: bool) -> tuple[float, float, float]:
+    """Return (skills, occupation, travel) weights; without occupation data (no title matrices
+    given) its weight is shared out to the other two in proportion, so the fit still spans [0, 1].
+    A seeker who gave no desired titles while others did is not redistributed: their occupation
+    part is simply 0."""
+    if use_occupations:
+        return W_SKILLS, W_OCCUPATION, W_TRAVEL
+    rest = W_SKILLS + W_TRAVEL
+    return W_SKILLS / rest, 0.0, W_TRAVEL / rest
+
+
+# --- Travel estimates (issue 4, item 3; product.md "Travel") --------------------------------------
+# minutes = overhead + straight-line km * detour / speed * 60. No road or timetable data is
+# available offline, so these are estimates and every reason says so.
+#   detour: straight-line to network distance. Road circuity in Britain is usually quoted around
+#     1.2-1.4 (e.g. Boscoe, Henry & Zdeb 2012 measure about 1.4 for US roads; denser British
+#     networks sit lower); 1.3 is the middle. Public transport routes wind more: 1.4.
+#   speed (km/h): walking 4.8 and cycling 16 are the speeds the DfT's Journey Time Statistics
+#     assume; car 40 is about the average on local A roads in English towns (DfT congestion
+#     statistics, CGN tables, roughly 24-25 mph); public transport 18 is of the order of local bus
+#     speeds outside London, stops included.
+#   overhead (minutes): cycle 2 (unlock and lock); car 5 (park and walk in); public transport 10
+#     (walk to the stop and wait half a typical 15-20 minute headway). Walking has none.
+TRAVEL_MODES: Final = ("walk", "cycle", "public_transport", "car")
+TRAVEL_DETOUR: Final = {"walk": 1.3, "cycle": 1.3, "public_transport": 1.4, "car": 1.3}
+TRAVEL_SPEED_KMH: Final = {"walk": 4.8, "cycle": 16.0, "public_transport": 18.0, "car": 40.0}
+TRAVEL_OVERHEAD_MIN: Final = {"walk": 0.0, "cycle": 2.0, "public_transport": 10.0, "car": 5.0}
+
+# --- Congestion (issue 4, item 6) -----------------------------------------------------------------
+# Static part, from plain inputs. les-emplois orders employers by recent applications divided by
+# max(open positions, 1), fewest first (gip-inclusion/les-emplois,
+# docs/logique-metier/02-organisations.md, "Score de Candidature Calculé"). We keep fit in charge
+# and turn that ratio into a gentle multiplier 1 / (1 + APPLICATIONS_WEIGHT * ratio): 20 open
+# applications per open position halve the rank score, 5 take a fifth off. Hand-set.
+APPLICATIONS_WEIGHT: Final = 0.05
+# An employer's answer rate r in [0, 1] multiplies the rank score by FLOOR + (1 - FLOOR) * r: an
+# employer who never answers keeps half, so a strong fit is still shown. Hand-set.
+ANSWER_RATE_FLOOR: Final = 0.5
+
+# Capacity-aware part, over the top-k graph (measurements.md: greedy reached 98.6% of the exact
+# assignment's optimum in half the time). Going down the seekers' top-k pairs from the highest
+# adjusted fit, each seeker is "allocated" up to SHOWN_PER_SEEKER vacancies and each vacancy up to
+# SHOWN_PER_POSITION seekers per position left. Pairs left over (the vacancy already has that many
+# better-suited people being shown it) are multiplied by CROWDED_FACTOR, which moves them down the
+# seeker's list, not out of it. SHOWN_PER_SEEKER is the first page of matches (and the top 10 of
+# the exposure report); the other two are hand-set starting points to tune with the metrics
+# report (share of vacancies shown, Gini of exposure, mean fit) on the demo town.
+SHOWN_PER_SEEKER: Final = 10
+SHOWN_PER_POSITION: Final = 10
+CROWDED_FACTOR: Final = 0.6
+
+# --- Output --------------------------------------------------------------------------------------
+DEFAULT_K: Final = 50  # top k vacancies per seeker and candidates per vacancy (issue 4, item 7)
+EXPOSURE_TOP_N: Final = 10  # "in at least one seeker's top 10" (issue 4, item 6)

@@ -1,0 +1,86 @@
+"""Stored results of the matching engine: each seeker's top vacancies, each vacancy's top
+candidates, and the runs that made them. A recompute replaces a set in one transaction."""
+
+from django.db import models
+
+from employers.models import Vacancy
+from seekers.models import SeekerProfile
+
+
+class MatchRun(models.Model):
+    """One engine run. A full run's skill weights and congestion state are reused by the
+    incremental runs after it, so their scores agree with the full run's."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full"
+        SEEKER = "seeker", "One seeker"
+        VACANCY = "vacancy", "One vacancy"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    engine_version = models.CharField(max_length=40)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    stats = models.JSONField(default=dict)
+    # Full runs only: skill key -> IDF weight, and vacancy id -> seekers allocated.
+    skill_idf = models.JSONField(default=dict, blank=True)
+    allocated = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"{self.kind} run {self.finished_at:%Y-%m-%d %H:%M} ({self.engine_version})"
+
+
+class SeekerMatch(models.Model):
+    """A vacancy in a seeker's top k. ``score`` is the fit; ``rank`` orders by fit adjusted for
+    congestion; ``fit_rank`` is the rank by fit alone."""
+
+    seeker = models.ForeignKey(SeekerProfile, on_delete=models.CASCADE, related_name="matches")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="seeker_matches")
+    score = models.FloatField()
+    adjusted = models.FloatField()
+    rank = models.PositiveIntegerField()
+    fit_rank = models.PositiveIntegerField()
+    crowded = models.BooleanField(default=False)
+    reasons = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=40)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seeker_id", "rank", "vacancy_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seeker", "vacancy"], name="seekermatch_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=1), name="seekermatch_score_0_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["seeker", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.seeker_id} -> {self.vacancy_id} #{self.rank} ({self.score:.2f})"
+
+
+class Candidate(models.Model):
+    """A seeker among a vacancy's best candidates (ranked by fit at read time)."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="candidates")
+    seeker = models.ForeignKey(SeekerProfile, on_delete=models.CASCADE, related_name="candidacies")
+    score = models.FloatField()
+    reasons = models.JSONField(default=dict)
+    engine_version = models.CharField(max_length=40)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["vacancy_id", "-score", "seeker_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "seeker"], name="candidate_unique_pair"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=1), name="candidate_score_0_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["vacancy", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.vacancy_id} <- {self.seeker_id} ({self.score:.2f})"

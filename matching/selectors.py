@@ -1,0 +1,102 @@
+"""Reads of stored matches, encoding visibility and freshness: a vacancy closed, expired or full
+and a seeker without consent are filtered when results are read, never waiting for a recompute."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Role, User
+from employers.models import Vacancy
+from employers.selectors import vacancy_open_q
+from matching.engine.model import Congestion
+from matching.engine.skillspace import SkillSpace
+from matching.engine.weights import DEFAULT_K
+from matching.models import Candidate, MatchRun, SeekerMatch
+from seekers.models import SeekerProfile
+
+
+def congestion_inputs(*, allocated: dict | None = None) -> Congestion:
+    """Return the congestion inputs: open applications per vacancy and each employer's answer
+    rate (from placements), plus the allocation of the last full run for incremental runs."""
+    from placements.selectors import answer_rate_per_employer, applications_per_vacancy
+
+    return Congestion(
+        applications=applications_per_vacancy(),
+        answer_rate=answer_rate_per_employer(),
+        allocated={int(k): int(v) for k, v in (allocated or {}).items()},
+    )
+
+
+def incremental_basis() -> tuple[SkillSpace | None, Congestion]:
+    """Return the skill weights and congestion state of the last full run (None and defaults if
+    there is none), so incremental runs and explanations score as it did."""
+    last = MatchRun.objects.filter(kind=MatchRun.Kind.FULL).order_by("-finished_at").first()
+    if last is None or not last.skill_idf:
+        return None, congestion_inputs()
+    return SkillSpace.from_dict(last.skill_idf), congestion_inputs(allocated=last.allocated)
+
+
+def seeker_matches(*, seeker: SeekerProfile) -> QuerySet[SeekerMatch]:
+    """Return a seeker's stored matches on vacancies still open, in rank order."""
+    return (
+        SeekerMatch.objects.filter(seeker=seeker)
+        .filter(vacancy_open_q("vacancy__"))
+        .select_related("vacancy__employer")
+        .order_by("rank", "vacancy_id")
+    )
+
+
+def vacancy_candidates(*, vacancy: Vacancy, user: User) -> QuerySet[Candidate]:
+    """Return a vacancy's best candidates the user may see, best first (at most ``DEFAULT_K``).
+
+    Employers see only seekers who consent to be shown; mentors only their own caseload;
+    admins everyone who consents. Precondition: the user may see the vacancy.
+    """
+    rows = Candidate.objects.filter(vacancy=vacancy).select_related("seeker__user")
+    if user.role == Role.MENTOR and not user.is_staff:
+        rows = rows.filter(seeker__mentor=user)
+    else:
+        rows = rows.filter(seeker__share_with_employers=True)
+    ids = list(rows.order_by("-score", "seeker_id").values_list("pk", flat=True)[:DEFAULT_K])
+    return rows.filter(pk__in=ids).order_by("-score", "seeker_id")
+
+
+def seeker_profile_for_matches(*, user: User, seeker_id: int) -> SeekerProfile | None:
+    """Return the profile whose matches the user may read: their own, their caseload's, any for
+    admins; None otherwise."""
+    profiles = SeekerProfile.objects.select_related("user")
+    if user.is_staff:
+        return profiles.filter(pk=seeker_id).first()
+    if user.role == Role.SEEKER:
+        return profiles.filter(pk=seeker_id, user=user).first()
+    if user.role == Role.MENTOR:
+        return profiles.filter(pk=seeker_id, mentor=user).first()
+    return None
+
+
+def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
+    """Say why a vacancy is or is not a match for a seeker, scored as the last full run would.
+
+    Returns the engine's ``Explanation``. Computed live, so it reflects the rows as they are now.
+    """
+    from matching import adapter
+    from matching.engine.core import MatchContext
+    from matching.engine.explain import explain
+
+    space, congestion = incremental_basis()
+    if space is None:
+        space = SkillSpace.fit([adapter.seeker_input(profile)], [adapter.vacancy_input(vacancy)])
+    context = MatchContext(
+        today=today,
+        skill_space=space,
+        use_occupations=True,
+        labels=adapter.skill_labels([profile, vacancy]),
+    )
+    return explain(
+        adapter.seeker_input(profile),
+        adapter.vacancy_input(vacancy),
+        context=context,
+        seeker_occupation_row=adapter.seeker_occupations([profile]),
+        vacancy_occupation_row=adapter.vacancy_occupations([vacancy]),
+        congestion=congestion,
+    )

@@ -1,0 +1,146 @@
+"""Reads that encode who sees which placements, the engine's congestion inputs, and the mentor's
+caseload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from placements.models import (
+    OPEN_STATES,
+    OutcomeCheck,
+    OutsideJob,
+    Placement,
+    PlacementEvent,
+    State,
+)
+from seekers.models import SeekerProfile
+
+STUCK_DAYS = 28  # product.md: a seeker is stuck after 28 days without progress
+OVERDUE_UNKNOWN_DAYS = 28  # product.md: a check unrecorded 28 days after due counts as unknown
+ANSWER_DAYS = 10  # issue 5: an introduction answered within 10 days counts as answered
+
+
+def placement_list_for(*, user: User) -> QuerySet[Placement]:
+    """Seekers see their own; employers their organisation's; mentors their caseload's; admins
+    all; commissioners none."""
+    rows = Placement.objects.select_related("seeker__user", "vacancy__employer")
+    if user.is_staff:
+        return rows
+    if user.role == Role.SEEKER:
+        return rows.filter(seeker__user=user)
+    if user.role == Role.EMPLOYER:
+        return rows.filter(vacancy__employer__members__user=user)
+    if user.role == Role.MENTOR:
+        return rows.filter(seeker__mentor=user)
+    return rows.none()
+
+
+def applications_per_vacancy() -> dict[int, int]:
+    """Open applications (placements before in_work, still going) per vacancy."""
+    rows = (
+        Placement.objects.filter(state__in=OPEN_STATES).values("vacancy_id").annotate(n=Count("id"))
+    )
+    return {row["vacancy_id"]: row["n"] for row in rows}
+
+
+def answer_rate_per_employer(*, today: dt.date | None = None) -> dict[int, float]:
+    """Share of introductions (``seeker_accepted``) each employer answered within 10 days, over
+    introductions at least 10 days old or already answered."""
+    today = today or timezone.localdate()
+    answered = PlacementEvent.objects.filter(
+        placement=OuterRef("pk"),
+        from_state=State.SEEKER_ACCEPTED,
+        at__lte=OuterRef("introduced_at") + dt.timedelta(days=ANSWER_DAYS),
+    ).exclude(to_state=State.WITHDRAWN)
+    rows = (
+        Placement.objects.filter(introduced_at__isnull=False)
+        .annotate(answered=Exists(answered))
+        .filter(Q(answered=True) | Q(introduced_at__date__lte=today - dt.timedelta(ANSWER_DAYS)))
+        .values("vacancy__employer_id")
+        .annotate(total=Count("id"), yes=Count("id", filter=Q(answered=True)))
+    )
+    return {row["vacancy__employer_id"]: row["yes"] / row["total"] for row in rows if row["total"]}
+
+
+def positions_filled_per_vacancy() -> dict[int, int]:
+    rows = (
+        Placement.objects.filter(state__in=[State.IN_WORK, State.ENDED])
+        .values("vacancy_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["vacancy_id"]: row["n"] for row in rows}
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) of ``rows`` (no join explosion across several relations)."""
+    counted = rows.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _latest(rows: QuerySet, field: str) -> Subquery:
+    return Subquery(rows.order_by(f"-{field}").values(field)[:1])
+
+
+def caseload_for(*, user: User, now: dt.datetime | None = None) -> QuerySet[SeekerProfile]:
+    """The mentor's seekers (all for admins) with status, last progress, stuck, checks due this
+    week and open placements; stuck first, then longest without progress.
+
+    Progress is a placement transition, a profile change or a recorded check; a seeker in an
+    open spell (a placement in work or an outside job without an end) is never stuck.
+    """
+    now = now or timezone.now()
+    week_end = timezone.localdate(now) + dt.timedelta(days=7)
+    me = OuterRef("pk")
+    seekers = SeekerProfile.objects.select_related("user")
+    if not user.is_staff:
+        seekers = seekers.filter(mentor=user)
+    checks = OutcomeCheck.objects.filter(Q(placement__seeker=me) | Q(outside_job__seeker=me))
+    seekers = (
+        seekers.annotate(
+            last_event=_latest(PlacementEvent.objects.filter(placement__seeker=me), "at"),
+            last_check=_latest(checks.filter(recorded_at__isnull=False), "recorded_at"),
+            open_placements=_count(Placement.objects.filter(seeker=me, state__in=OPEN_STATES)),
+            checks_due=_count(checks.filter(result="", due_on__lte=week_end)),
+            working=Exists(Placement.objects.filter(seeker=me, state=State.IN_WORK))
+            | Exists(OutsideJob.objects.filter(seeker=me, end_date__isnull=True)),
+        )
+        .annotate(
+            last_progress=Greatest(
+                "updated_at",
+                Coalesce("last_event", "updated_at"),
+                Coalesce("last_check", "updated_at"),
+            ),
+        )
+        .annotate(
+            stuck=Case(
+                When(working=True, then=Value(False)),
+                When(last_progress__lt=now - dt.timedelta(days=STUCK_DAYS), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+    return seekers.order_by("-stuck", "last_progress", "id")
+
+
+def checks_for(*, placement: Placement) -> QuerySet[OutcomeCheck]:
+    return placement.checks.order_by("week")

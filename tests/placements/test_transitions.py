@@ -1,0 +1,243 @@
+"""Every row of product.md's placement transition table, for every role: allowed, refused (403),
+out of scope (404) and illegal (409).
+
+The cast: alice (seeker, on maya's caseload), bob (employer at Acme, whose vacancy it is), maya
+(alice's mentor), cora (commissioner), root (admin); eve (employer at Bolt) and mo (another
+mentor) are outsiders who cannot see the placement at all.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from placements.models import OutcomeCheck, Placement, PlacementEvent, State
+from tests.conftest import make_user
+from tests.factories import (
+    EmployerFactory,
+    EmployerMemberFactory,
+    SeekerProfileFactory,
+    VacancyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast):
+    acme, bolt = EmployerFactory(name="Acme"), EmployerFactory(name="Bolt")
+    EmployerMemberFactory(user=cast["employer"], employer=acme)
+    eve = make_user("eve", Role.EMPLOYER)
+    EmployerMemberFactory(user=eve, employer=bolt)
+    mo = make_user("mo", Role.MENTOR)
+    profile = SeekerProfileFactory(user=cast["seeker"], mentor=cast["mentor"])
+    vacancy = VacancyFactory(employer=acme, positions=2)
+    return {**cast, "eve": eve, "mo": mo, "profile": profile, "vacancy": vacancy}
+
+
+def placement_in(world, state, **extra) -> Placement:
+    introduced = None if state in (State.PROPOSED,) else timezone.now()
+    return Placement.objects.create(
+        seeker=world["profile"],
+        vacancy=world["vacancy"],
+        state=state,
+        introduced_at=introduced,
+        **extra,
+    )
+
+
+TODAY = dt.date.today().isoformat()
+# action, from state, body, to state, who may
+ROWS = [
+    ("accept", State.PROPOSED, {}, State.SEEKER_ACCEPTED, {"seeker", "mentor", "admin"}),
+    (
+        "decline",
+        State.PROPOSED,
+        {"reason": "too far"},
+        State.SEEKER_DECLINED,
+        {"seeker", "mentor", "admin"},
+    ),
+    ("interview", State.SEEKER_ACCEPTED, {}, State.INTERVIEW, {"employer", "admin"}),
+    ("offer", State.SEEKER_ACCEPTED, {}, State.OFFERED, {"employer", "admin"}),
+    ("offer", State.INTERVIEW, {}, State.OFFERED, {"employer", "admin"}),
+    (
+        "reject",
+        State.SEEKER_ACCEPTED,
+        {"reason": "skills"},
+        State.EMPLOYER_DECLINED,
+        {"employer", "admin"},
+    ),
+    (
+        "reject",
+        State.INTERVIEW,
+        {"reason": "other", "text": "hired internally"},
+        State.EMPLOYER_DECLINED,
+        {"employer", "admin"},
+    ),
+    (
+        "accept-offer",
+        State.OFFERED,
+        {"start_date": TODAY},
+        State.START_PENDING,
+        {"seeker", "mentor", "admin"},
+    ),
+    ("decline-offer", State.OFFERED, {}, State.OFFER_DECLINED, {"seeker", "mentor", "admin"}),
+    (
+        "end",
+        State.IN_WORK,
+        {"end_date": TODAY, "reason": "contract ended"},
+        State.ENDED,
+        {"employer", "seeker", "mentor", "admin"},
+    ),
+    *[
+        ("withdraw", s, {}, State.WITHDRAWN, {"seeker", "mentor", "admin"})
+        for s in (
+            State.PROPOSED,
+            State.SEEKER_ACCEPTED,
+            State.INTERVIEW,
+            State.OFFERED,
+            State.START_PENDING,
+        )
+    ],
+]
+ROLES = ["seeker", "employer", "mentor", "commissioner", "admin"]
+
+
+@pytest.mark.parametrize("action,start,body,end,allowed", ROWS)
+@pytest.mark.parametrize("role", ROLES)
+def test_transition_table(world, as_user, action, start, body, end, allowed, role):
+    extra = {"start_date": dt.date.today()} if start == State.IN_WORK else {}
+    placement = placement_in(world, start, **extra)
+    response = as_user(world[role]).post(
+        f"/api/v1/placements/{placement.pk}/{action}/", body, format="json"
+    )
+    placement.refresh_from_db()
+    if role in allowed:
+        assert response.status_code == 200, response.content
+        assert placement.state == end
+        event = placement.history.get()
+        assert (event.from_state, event.to_state, event.by) == (start, end, world[role])
+    else:
+        assert response.status_code == 403, response.content
+        assert placement.state == start and not placement.history.exists()
+
+
+@pytest.mark.parametrize("outsider", ["eve", "mo"])
+def test_outsiders_cannot_see_the_placement(world, as_user, outsider):
+    placement = placement_in(world, State.PROPOSED)
+    client = as_user(world[outsider])
+    assert client.get(f"/api/v1/placements/{placement.pk}/").status_code == 404
+    assert client.post(f"/api/v1/placements/{placement.pk}/accept/").status_code == 404
+
+
+def test_commissioners_see_no_placements(world, as_user):
+    placement_in(world, State.PROPOSED)
+    assert as_user(world["commissioner"]).get("/api/v1/placements/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "action,state",
+    [
+        ("interview", State.PROPOSED),
+        ("accept", State.OFFERED),
+        ("confirm-start", State.OFFERED),
+        ("end", State.START_PENDING),
+        ("withdraw", State.IN_WORK),
+        ("accept", State.ENDED),
+    ],
+)
+def test_illegal_transition_is_a_409_naming_what_is_allowed(world, as_user, action, state):
+    placement = placement_in(world, state)
+    response = as_user(world["admin"]).post(
+        f"/api/v1/placements/{placement.pk}/{action}/",
+        {"start_date": TODAY, "end_date": TODAY, "reason": "x"},
+        format="json",
+    )
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert (
+        body["allowed"]
+        == {
+            State.PROPOSED: ["accept", "decline", "withdraw"],
+            State.OFFERED: ["accept-offer", "decline-offer", "withdraw"],
+            State.START_PENDING: ["confirm-start", "withdraw"],
+            State.IN_WORK: ["end"],
+            State.ENDED: [],
+        }[state]
+    )
+    placement.refresh_from_db()
+    assert placement.state == state
+
+
+def test_reject_with_other_needs_text(world, as_user):
+    placement = placement_in(world, State.SEEKER_ACCEPTED)
+    response = as_user(world["employer"]).post(
+        f"/api/v1/placements/{placement.pk}/reject/", {"reason": "other"}
+    )
+    assert response.status_code == 400 and "other" in response.json()["detail"]
+
+
+def test_start_needs_employer_and_mentor_and_is_idempotent(world, as_user):
+    placement = placement_in(world, State.START_PENDING, start_date=dt.date(2026, 1, 5))
+    url = f"/api/v1/placements/{placement.pk}/confirm-start/"
+    assert as_user(world["seeker"]).post(url).status_code == 403
+    assert as_user(world["employer"]).post(url).json()["state"] == "start_pending"
+    assert as_user(world["employer"]).post(url).json()["state"] == "start_pending"
+    body = as_user(world["mentor"]).post(url).json()
+    assert body["state"] == "in_work"
+    assert as_user(world["mentor"]).post(url).status_code == 200  # a repeat is harmless
+    checks = OutcomeCheck.objects.filter(placement=placement).order_by("week")
+    assert [(c.week, c.due_on) for c in checks] == [
+        (13, dt.date(2026, 4, 6)),
+        (26, dt.date(2026, 7, 6)),
+    ]
+    assert PlacementEvent.objects.filter(placement=placement, to_state="in_work").count() == 1
+
+
+def test_admin_confirms_for_a_seeker_without_a_mentor(world, as_user):
+    world["profile"].mentor = None
+    world["profile"].save()
+    placement = placement_in(world, State.START_PENDING, start_date=dt.date.today())
+    url = f"/api/v1/placements/{placement.pk}/confirm-start/"
+    as_user(world["employer"]).post(url)
+    assert as_user(world["admin"]).post(url).json()["state"] == "in_work"
+
+
+def test_a_start_closes_other_open_placements_and_fills_the_vacancy(world, as_user):
+    other_vacancy = VacancyFactory(employer=world["vacancy"].employer)
+    elsewhere = Placement.objects.create(
+        seeker=world["profile"],
+        vacancy=other_vacancy,
+        state=State.INTERVIEW,
+        introduced_at=timezone.now(),
+    )
+    world["vacancy"].positions = 1
+    world["vacancy"].save()
+    rival = SeekerProfileFactory()
+    crowded = Placement.objects.create(
+        seeker=rival,
+        vacancy=world["vacancy"],
+        state=State.SEEKER_ACCEPTED,
+        introduced_at=timezone.now(),
+    )
+    placement = placement_in(world, State.START_PENDING, start_date=dt.date.today())
+    for who in ("employer", "mentor"):
+        as_user(world[who]).post(f"/api/v1/placements/{placement.pk}/confirm-start/")
+    elsewhere.refresh_from_db()
+    crowded.refresh_from_db()
+    world["vacancy"].refresh_from_db()
+    assert elsewhere.state == State.CLOSED_STARTED_ELSEWHERE
+    assert crowded.state == State.CLOSED_VACANCY_FILLED
+    assert world["vacancy"].status == "filled"
+    assert elsewhere.history.get().by is None  # the system's move
+
+
+def test_employer_sees_pseudonym_until_the_introduction(world, as_user):
+    placement = placement_in(world, State.PROPOSED, invited_by_employer=True)
+    body = as_user(world["employer"]).get(f"/api/v1/placements/{placement.pk}/").json()
+    assert set(body["seeker"]) == {"pseudonym"}
+    assert "alice" not in str(body)
+    as_user(world["seeker"]).post(f"/api/v1/placements/{placement.pk}/accept/")
+    body = as_user(world["employer"]).get(f"/api/v1/placements/{placement.pk}/").json()
+    assert body["seeker"]["name"] and body["seeker"]["email"] == "alice@example.org"
