@@ -419,7 +419,7 @@ def check_record(
 ) -> OutcomeCheck:
     """Record a 13- or 26-week check with the evidence seen. Re-recording corrects it."""
     check = (
-        OutcomeCheck.objects.select_for_update()
+        OutcomeCheck.objects.select_for_update(of=("self",))
         .select_related("placement__seeker", "outside_job__seeker")
         .get(pk=check.pk)
     )
