@@ -5,68 +5,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('employers', '0001_employers_members_vacancies'),
-        ('seekers', '0001_seeker_profiles_consent'),
+        ("employers", "0001_employers_members_vacancies"),
+        ("seekers", "0001_seeker_profiles_consent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('full', 'Full'), ('seeker', 'One seeker'), ('vacancy', 'One vacancy')], max_length=8)),
-                ('engine_version', models.CharField(max_length=40)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
-                ('stats', models.JSONField(default=dict)),
-                ('skill_idf', models.JSONField(blank=True, default=dict)),
-                ('allocated', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("full", "Full"),
+                            ("seeker", "One seeker"),
+                            ("vacancy", "One vacancy"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("engine_version", models.CharField(max_length=40)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
+                ("stats", models.JSONField(default=dict)),
+                ("skill_idf", models.JSONField(blank=True, default=dict)),
+                ("allocated", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['-finished_at', '-id'],
-                'get_latest_by': 'finished_at',
+                "ordering": ["-finished_at", "-id"],
+                "get_latest_by": "finished_at",
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('reasons', models.JSONField(default=dict)),
-                ('engine_version', models.CharField(max_length=40)),
-                ('computed_at', models.DateTimeField()),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidacies', to='seekers.seekerprofile')),
-                ('vacancy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='employers.vacancy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("reasons", models.JSONField(default=dict)),
+                ("engine_version", models.CharField(max_length=40)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidacies",
+                        to="seekers.seekerprofile",
+                    ),
+                ),
+                (
+                    "vacancy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="employers.vacancy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['vacancy_id', '-score', 'seeker_id'],
-                'indexes': [models.Index(fields=['vacancy', '-score'], name='matching_ca_vacancy_9e7e3c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('vacancy', 'seeker'), name='candidate_unique_pair'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='candidate_score_0_1')],
+                "ordering": ["vacancy_id", "-score", "seeker_id"],
+                "indexes": [
+                    models.Index(
+                        fields=["vacancy", "-score"], name="matching_ca_vacancy_9e7e3c_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("vacancy", "seeker"), name="candidate_unique_pair"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 0), ("score__lte", 1)),
+                        name="candidate_score_0_1",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SeekerMatch',
+            name="SeekerMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('adjusted', models.FloatField()),
-                ('rank', models.PositiveIntegerField()),
-                ('fit_rank', models.PositiveIntegerField()),
-                ('crowded', models.BooleanField(default=False)),
-                ('reasons', models.JSONField(default=dict)),
-                ('engine_version', models.CharField(max_length=40)),
-                ('computed_at', models.DateTimeField()),
-                ('seeker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='seekers.seekerprofile')),
-                ('vacancy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seeker_matches', to='employers.vacancy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("adjusted", models.FloatField()),
+                ("rank", models.PositiveIntegerField()),
+                ("fit_rank", models.PositiveIntegerField()),
+                ("crowded", models.BooleanField(default=False)),
+                ("reasons", models.JSONField(default=dict)),
+                ("engine_version", models.CharField(max_length=40)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "seeker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="seekers.seekerprofile",
+                    ),
+                ),
+                (
+                    "vacancy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seeker_matches",
+                        to="employers.vacancy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['seeker_id', 'rank', 'vacancy_id'],
-                'indexes': [models.Index(fields=['seeker', 'rank'], name='matching_se_seeker__76c490_idx')],
-                'constraints': [models.UniqueConstraint(fields=('seeker', 'vacancy'), name='seekermatch_unique_pair'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='seekermatch_score_0_1')],
+                "ordering": ["seeker_id", "rank", "vacancy_id"],
+                "indexes": [
+                    models.Index(fields=["seeker", "rank"], name="matching_se_seeker__76c490_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("seeker", "vacancy"), name="seekermatch_unique_pair"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 0), ("score__lte", 1)),
+                        name="seekermatch_score_0_1",
+                    ),
+                ],
             },
         ),
     ]
