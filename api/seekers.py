@@ -329,6 +329,54 @@ class ExportView(APIView):
                 }
                 for m in profile.matches.select_related("vacancy__employer").order_by("rank")
             ]
+            body["placements"] = [
+                {
+                    "id": p.pk,
+                    "vacancy": p.vacancy.title,
+                    "employer": p.vacancy.employer.name,
+                    "state": p.state,
+                    "start_date": p.start_date,
+                    "end_date": p.end_date,
+                    "history": [
+                        {
+                            "from": e.from_state,
+                            "to": e.to_state,
+                            "at": e.at.isoformat(),
+                            "reason": e.reason,
+                        }
+                        for e in p.history.all()
+                    ],
+                    "checks": [
+                        {
+                            "week": c.week,
+                            "due_on": c.due_on,
+                            "result": c.result,
+                            "evidence": c.evidence,
+                        }
+                        for c in p.checks.all()
+                    ],
+                }
+                for p in profile.placements.select_related("vacancy__employer").prefetch_related(
+                    "history", "checks"
+                )
+            ]
+            body["outside_jobs"] = [
+                {
+                    "employer": j.employer_name,
+                    "start_date": j.start_date,
+                    "end_date": j.end_date,
+                    "checks": [
+                        {
+                            "week": c.week,
+                            "due_on": c.due_on,
+                            "result": c.result,
+                            "evidence": c.evidence,
+                        }
+                        for c in j.checks.all()
+                    ],
+                }
+                for j in profile.outside_jobs.prefetch_related("checks")
+            ]
             body["access_log"] = [
                 {
                     "at": e.at.isoformat(),

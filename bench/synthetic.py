@@ -6,8 +6,8 @@ own pool so that seekers and vacancies of a sector share skills; 5 to 15 skills 
 in a main town and satellite settlements within about 30 km of the centre; travel modes, limits,
 hours and licences in plausible proportions; some vacancies closed, past closing or full;
 applications per vacancy and employer answer rates for congestion; and sparse L2-normalised
-occupation rows (3,039 columns, as ESCO v1.2's occupations) for desired titles and vacancy
-titles. Seeded: the same arguments give the same data.
+occupation rows (3,039 columns, as ESCO v1.2's occupations): one per desired title (0 to 3 per
+seeker) and one per vacancy title. Seeded: the same arguments give the same data.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ VACANCY_HOURS = (8.0, 16.0, 20.0, 24.0, 30.0, 37.5, 40.0)
 class Town:
     seekers: list[Seeker]
     vacancies: list[Vacancy]
-    seeker_occupations: sp.csr_matrix
-    vacancy_occupations: sp.csr_matrix
+    seeker_occupations: sp.csr_matrix  # one row per desired title (0 to 3 per seeker)
+    occupation_owner: np.ndarray  # row -> position of its seeker in ``seekers``
+    vacancy_occupations: sp.csr_matrix  # one row per vacancy
     congestion: Congestion
     labels: dict[str, str]
     today: dt.date = TODAY
@@ -85,25 +86,28 @@ def _skill_lists(rng, n, sectors, pools, global_p, sector_p) -> list[list[int]]:
     return out
 
 
-def _occupation_rows(rng, sectors, titles_per_row, occ_pools) -> sp.csr_matrix:
-    """One row per item: its titles' nearest occupations, L2-normalised."""
+def _occupation_rows(rng, sectors, titles_per_item, occ_pools):
+    """Return (rows, owner): one row per title (its nearest occupations, L2-normalised, like
+    matching/engine/occupations.py gives) and the item each row belongs to."""
     occ_p = _zipf(SECTOR_OCCUPATIONS)
-    rows, cols, vals = [], [], []
-    for r, (sector, n_titles) in enumerate(
-        zip(sectors.tolist(), titles_per_row.tolist(), strict=True)
+    rows, cols, vals, owner = [], [], [], []
+    for item, (sector, n_titles) in enumerate(
+        zip(sectors.tolist(), titles_per_item.tolist(), strict=True)
     ):
         for _ in range(n_titles):
+            r = len(owner)
+            owner.append(item)
             s = sector if rng.random() < 0.8 else int(rng.integers(SECTORS))
             picks = rng.choice(SECTOR_OCCUPATIONS, size=int(rng.integers(3, 6)), p=occ_p)
             for rank, pick in enumerate(dict.fromkeys(picks.tolist())):
                 rows.append(r)
                 cols.append(int(occ_pools[s, pick]))
                 vals.append(0.8**rank)
-    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(sectors), OCCUPATIONS), dtype=np.float64)
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), OCCUPATIONS), dtype=np.float64)
     m.sum_duplicates()
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m), np.asarray(owner, dtype=np.int64)
 
 
 def make_town(n_seekers: int, n_vacancies: int, seed: int = 4) -> Town:
@@ -192,6 +196,8 @@ def make_town(n_seekers: int, n_vacancies: int, seed: int = 4) -> Town:
         applications={j + 1: int(a) for j, a in enumerate(applications) if a},
         answer_rate={e + 1: float(r) for e, r in enumerate(rng.beta(4, 2, size=n_employers))},
     )
-    seeker_occ = _occupation_rows(rng, s_sector, rng.integers(1, 4, size=n_seekers), occ_pools)
-    vacancy_occ = _occupation_rows(rng, v_sector, np.ones(n_vacancies, dtype=int), occ_pools)
-    return Town(seekers, vacancies, seeker_occ, vacancy_occ, congestion, labels)
+    seeker_occ, owner = _occupation_rows(
+        rng, s_sector, rng.integers(0, 4, size=n_seekers), occ_pools
+    )
+    vacancy_occ, _ = _occupation_rows(rng, v_sector, np.ones(n_vacancies, dtype=int), occ_pools)
+    return Town(seekers, vacancies, seeker_occ, owner, vacancy_occ, congestion, labels)

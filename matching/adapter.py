@@ -63,9 +63,9 @@ def skill_labels(rows: Iterable) -> dict[str, str]:
     return labels
 
 
-def seeker_occupations(profiles: Sequence[SeekerProfile]) -> sp.csr_matrix:
-    """Return one L2-normalised row per seeker over ESCO occupations: the sum of their desired
-    titles' rows, normalised (a seeker with no titles gets an empty row, fit 0)."""
+def seeker_occupations(profiles: Sequence[SeekerProfile]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Return one row per desired title over ESCO occupations, and for each row the position of
+    its seeker in ``profiles`` (a seeker fits a vacancy as well as their best title does)."""
     index = load_occupations()
     titles: list[str] = []
     owner: list[int] = []
@@ -74,16 +74,9 @@ def seeker_occupations(profiles: Sequence[SeekerProfile]) -> sp.csr_matrix:
             titles.append(title)
             owner.append(i)
     if not titles:
-        return sp.csr_matrix((len(profiles), index.n), dtype=np.float64)
-    rows = index.title_matrix(titles).astype(np.float64)
-    combine = sp.csr_matrix(
-        (np.ones(len(owner)), (np.asarray(owner), np.arange(len(owner)))),
-        shape=(len(profiles), len(titles)),
-    )
-    summed = (combine @ rows).tocsr()
-    norms = np.sqrt(np.asarray(summed.multiply(summed).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.diags(1.0 / norms) @ summed
+        return sp.csr_matrix((0, index.n), dtype=np.float64), np.zeros(0, dtype=np.int64)
+    rows = index.title_matrix(titles).astype(np.float64).tocsr()
+    return rows, np.asarray(owner, dtype=np.int64)
 
 
 def vacancy_occupations(vacancies: Sequence[VacancyRow]) -> sp.csr_matrix:

@@ -96,7 +96,7 @@ def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
         adapter.seeker_input(profile),
         adapter.vacancy_input(vacancy),
         context=context,
-        seeker_occupation_row=adapter.seeker_occupations([profile]),
+        seeker_occupation_rows=adapter.seeker_occupations([profile])[0],
         vacancy_occupation_row=adapter.vacancy_occupations([vacancy]),
         congestion=congestion,
     )

@@ -41,11 +41,13 @@ def _run(
     progress: Callable[[int, int], None] | None = None,
 ) -> MatchResult:
     filled = _filled()
+    title_rows, owner = adapter.seeker_occupations(profiles)
     return match_all(
         [adapter.seeker_input(p) for p in profiles],
         [adapter.vacancy_input(v, positions_filled=filled.get(v.pk, 0)) for v in vacancies],
         today=today,
-        seeker_occupations=adapter.seeker_occupations(profiles),
+        seeker_occupations=title_rows,
+        occupation_owner=owner,
         vacancy_occupations=adapter.vacancy_occupations(vacancies),
         congestion=congestion,
         labels=adapter.skill_labels([*profiles, *vacancies]),

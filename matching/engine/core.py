@@ -17,6 +17,7 @@ chunk. The output itself is seekers x k (and vacancies x k) rows.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -133,9 +134,7 @@ class VacancyIndex:
         self.occupations = None if picked is None else _sorted_csr(picked[order])
         self._postings()
         self.congestion = congestion or Congestion()
-        self.static_factor, self.capacity = congestion_mod.vacancy_factors(
-            self.vacancies, self.congestion
-        )
+        self.factors = congestion_mod.vacancy_factors(self.vacancies, self.congestion)
         return self
 
     def _grid(self, vacancies: list[Vacancy], cell_m: float) -> np.ndarray:
@@ -222,7 +221,7 @@ class VacancyIndex:
         return self.occupation_rows.get(vacancy_id)
 
     def explain(
-        self, seeker: Seeker, vacancy_id: int, *, seeker_occupation_row: sp.spmatrix | None = None
+        self, seeker: Seeker, vacancy_id: int, *, seeker_occupation_rows: sp.spmatrix | None = None
     ):
         """Explain one pair against any vacancy given to ``build`` (matchable or not), with this
         index's context, occupation row and congestion inputs. See ``explain.explain``."""
@@ -232,7 +231,7 @@ class VacancyIndex:
             seeker,
             self.vacancies_by_id[vacancy_id],
             context=self.context,
-            seeker_occupation_row=seeker_occupation_row,
+            seeker_occupation_rows=seeker_occupation_rows,
             vacancy_occupation_row=self.occupation_row(vacancy_id),
             congestion=self.congestion,
         )
@@ -243,29 +242,25 @@ class _SeekerArrays:
     seekers: list[Seeker]  # sorted by id
     ids: np.ndarray
     arrays: tuple
-    occupations: sp.csr_matrix | None
+    titles: tuple[sp.csr_matrix, np.ndarray] | None  # title rows by seeker, and their pointer
     order: np.ndarray  # processing order (spatial), internal indices
 
 
 def _seeker_arrays(
-    seekers: Sequence[Seeker], index: VacancyIndex, occupations: sp.spmatrix | None
+    seekers: Sequence[Seeker],
+    index: VacancyIndex,
+    occupations: sp.spmatrix | None,
+    owner: Sequence[int] | None,
 ) -> _SeekerArrays:
     ids = [s.id for s in seekers]
     if len(set(ids)) != len(ids):
         raise ValueError("seeker ids must be unique")
-    occ = _as_csr(occupations, len(seekers), "seeker occupations")
     perm = sorted(range(len(seekers)), key=lambda r: seekers[r].id)
     ss = [seekers[r] for r in perm]
     ctx = index.context
     skills = ctx.skill_space.seeker_matrix(ss, index.skill_columns)
-    if ctx.use_occupations and index.occupations is not None:
-        if occ is not None and occ.shape[1] != index.n_occ_cols:
-            raise ValueError("seeker and vacancy occupation matrices differ in columns")
-        occ_rows = _sorted_csr(occ[perm]) if occ is not None and perm else None
-    else:
-        occ_rows = None
-    if occ_rows is None:
-        occ_rows = sp.csr_matrix((len(ss), max(1, index.n_occ_cols)), dtype=np.float64)
+    use = ctx.use_occupations and index.occupations is not None and occupations is not None
+    occ_rows, title_ptr = _title_rows(occupations if use else None, owner, perm, index.n_occ_cols)
     located = np.array([s.located for s in ss], dtype=np.bool_)
     scalars = np.array(
         [
@@ -302,13 +297,43 @@ def _seeker_arrays(
         occ_rows.indptr.astype(np.int64),
         occ_rows.indices.astype(np.int64),
         occ_rows.data.astype(np.float64),
+        title_ptr,
     )
     # Process seekers cell by cell so the vacancy rows they read stay in cache; results do not
     # depend on the order (every heap has a strict total order).
     cx = np.floor((e - index.x0) / index.cell_m)
     cy = np.floor((n - index.y0) / index.cell_m)
     order = np.lexsort((np.arange(len(ss)), cx, cy, ~located)).astype(np.int64)
-    return _SeekerArrays(ss, arrays[0], arrays, occ_rows if ctx.use_occupations else None, order)
+    titles = (occ_rows, title_ptr) if use else None
+    return _SeekerArrays(ss, arrays[0], arrays, titles, order)
+
+
+def _title_rows(
+    matrix: sp.spmatrix | None, owner: Sequence[int] | None, perm: list[int], n_cols: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Return the desired-title rows grouped by seeker in internal (id) order, and the pointer
+    (seeker i's titles are rows [ptr[i], ptr[i + 1])). ``owner[r]`` is the position in the
+    input of the seeker row r belongs to; None means one row per seeker, in input order."""
+    n = len(perm)
+    if matrix is None:
+        return sp.csr_matrix((0, max(1, n_cols)), dtype=np.float64), np.zeros(n + 1, np.int64)
+    matrix = sp.csr_matrix(matrix, dtype=np.float64)
+    if matrix.shape[1] != n_cols:
+        raise ValueError("seeker and vacancy occupation matrices differ in columns")
+    if owner is None:
+        if matrix.shape[0] != n:
+            raise ValueError(f"seeker occupations: {matrix.shape[0]} rows for {n} seekers")
+        owner = np.arange(n)
+    owner = np.asarray(owner, dtype=np.int64)
+    if owner.shape[0] != matrix.shape[0]:
+        raise ValueError("occupation_owner needs one entry per seeker occupation row")
+    internal = np.empty(n, dtype=np.int64)
+    internal[np.asarray(perm, dtype=np.int64)] = np.arange(n)
+    seeker_of_row = internal[owner]
+    order = np.argsort(seeker_of_row, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(seeker_of_row, minlength=n), out=ptr[1:])
+    return _sorted_csr(matrix[order]), ptr
 
 
 def _postings(matrix: sp.csr_matrix, cell: np.ndarray, n_cells: int) -> tuple:
@@ -372,6 +397,7 @@ class MatchResult:
     matches: SeekerMatches
     candidates: VacancyCandidates
     allocated: dict[int, int]  # vacancy id -> seekers allocated (Congestion.allocated next time)
+    demand: dict[int, int]  # vacancy id -> seekers with it in their first 10 (Congestion.demand)
     stats: dict[str, float]
     index: VacancyIndex
     seekers_by_id: dict[int, Seeker]
@@ -395,6 +421,7 @@ def match(
     index: VacancyIndex,
     *,
     seeker_occupations: sp.spmatrix | None = None,
+    occupation_owner: Sequence[int] | None = None,
     k: int = weights.DEFAULT_K,
     chunk_size: int = DEFAULT_CHUNK,
     candidates: bool = True,
@@ -403,15 +430,18 @@ def match(
     """Return the top ``k`` vacancies per seeker (re-ranked for congestion) and, if
     ``candidates``, the top ``k`` seekers per vacancy, from one pass over chunks of seekers.
 
-    ``seeker_occupations`` has one L2-normalised row per seeker in the order given (their desired
-    titles combined), over the same columns as the index's; None means no titles (part 0).
+    ``seeker_occupations``: L2-normalised rows over the index's occupation columns. Without
+    ``occupation_owner``, one row per seeker in the order given (their titles combined); with
+    it, one row per desired title, ``occupation_owner[r]`` being the position in ``seekers`` of
+    row r's seeker, and a seeker's occupation fit is their best title's (as
+    ``occupations.occupation_fit``). None means no titles (occupation part 0).
     ``progress(done, total)`` is called after each chunk.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    sa = _seeker_arrays(seekers, index, seeker_occupations)
+    sa = _seeker_arrays(seekers, index, seeker_occupations, occupation_owner)
     n_s, n_v = len(sa.seekers), len(index)
     vargs = index.kernel_args()
     timings["prepare_seekers_s"] = time.perf_counter() - started
@@ -430,13 +460,15 @@ def match(
     counters = np.zeros((threads, 3), dtype=np.int64)
     try:
         for lo in range(0, n_s, chunk_size):
-            kernel.score_chunk(
+            # One thread (a one-seeker request) skips the parallel launch and its idle spinning.
+            run = kernel.score_chunk if threads > 1 else functools.partial(kernel.score_blocks, 0)
+            run(
+                threads,
                 sa.order[lo : lo + chunk_size],
                 *sa.arrays,
                 *vargs,
                 k,
                 BLOCK,
-                threads,
                 candidates,
                 out_fit,
                 out_key,
@@ -449,7 +481,9 @@ def match(
                 workspace.skill,
                 workspace.acc,
                 workspace.touched,
+                workspace.title_touched,
                 workspace.stamps(n_s),
+                workspace.stamps(int(sa.arrays[-1][-1])),
             )
             if progress is not None:
                 progress(min(n_s, lo + chunk_size), n_s)
@@ -478,8 +512,8 @@ def match(
         fit_rank=fit_rank[by_rank],
         crowded=~cong.allocated[by_rank],
     )
-    used = cong.used
-    allocated = {int(index.ids[j]): int(used[j]) for j in np.flatnonzero(used).tolist()}
+    allocated = _by_id(index, cong.used)
+    demand = _by_id(index, cong.demand)
     del pair_fit, pair_seeker, pair_vacancy, fit_rank, cong
     timings["congestion_s"] = time.perf_counter() - t0
 
@@ -506,6 +540,7 @@ def match(
         matches=matches,
         candidates=cand if cand is not None else _empty_candidates(),
         allocated=allocated,
+        demand=demand,
         stats=stats,
         index=index,
         seekers_by_id={s.id: s for s in sa.seekers},
@@ -514,22 +549,26 @@ def match(
 
 
 def _rows_by_id(sa: _SeekerArrays) -> dict[int, sp.csr_matrix]:
-    if sa.occupations is None:
+    """Return {seeker id: their title rows}, sliced only when asked."""
+    if sa.titles is None:
         return {}
-    occ = sa.occupations
-    return _LazyRows(occ, {int(i): r for r, i in enumerate(sa.ids.tolist())})
+    rows, ptr = sa.titles
+    spans = {int(i): (int(ptr[r]), int(ptr[r + 1])) for r, i in enumerate(sa.ids.tolist())}
+    return _LazyRows(rows, spans)
 
 
 class _LazyRows(dict):
-    """{seeker id: occupation row}, slicing a row out of the matrix only when asked."""
+    """{id: rows of a matrix}, sliced out only when asked; ``spans`` maps an id to its row, or to
+    a (start, stop) range of rows."""
 
-    def __init__(self, matrix: sp.csr_matrix, row_of: dict[int, int]):
+    def __init__(self, matrix: sp.csr_matrix, spans: dict):
         super().__init__()
         self._matrix = matrix
-        self._row_of = row_of
+        self._row_of = spans
 
     def __missing__(self, key: int) -> sp.csr_matrix:
-        row = self._matrix[self._row_of[key]]
+        span = self._row_of[key]
+        row = self._matrix[span[0] : span[1]] if isinstance(span, tuple) else self._matrix[span]
         self[key] = row
         return row
 
@@ -537,6 +576,11 @@ class _LazyRows(dict):
         if key in self._row_of:
             return self[key]
         return default
+
+
+def _by_id(index: VacancyIndex, counts: np.ndarray) -> dict[int, int]:
+    """Return {vacancy id: count} for the non-zero counts of a per-vacancy array."""
+    return {int(index.ids[j]): int(counts[j]) for j in np.flatnonzero(counts).tolist()}
 
 
 def _candidates(index, sa, vh_fit, vh_key, vh_n, threads, k) -> VacancyCandidates:
@@ -566,12 +610,21 @@ def match_seeker(
     seeker: Seeker,
     index: VacancyIndex,
     *,
-    occupation_row: sp.spmatrix | None = None,
+    occupation_rows: sp.spmatrix | None = None,
     k: int = weights.DEFAULT_K,
 ) -> MatchResult:
     """Return one seeker's top ``k`` (an incremental run, or a request): the same loop and the same
-    congestion rules, with capacity taken from ``Congestion.allocated`` of the last full run."""
-    return match([seeker], index, seeker_occupations=occupation_row, k=k, candidates=False)
+    congestion rules, with capacity and demand from ``Congestion.allocated`` / ``.demand`` of the
+    last full run. ``occupation_rows``: one row per desired title of this seeker."""
+    owner = None if occupation_rows is None else np.zeros(occupation_rows.shape[0], np.int64)
+    return match(
+        [seeker],
+        index,
+        seeker_occupations=occupation_rows,
+        occupation_owner=owner,
+        k=k,
+        candidates=False,
+    )
 
 
 def match_all(
@@ -581,6 +634,7 @@ def match_all(
     today: date,
     seeker_occupations: sp.spmatrix | None = None,
     vacancy_occupations: sp.spmatrix | None = None,
+    occupation_owner: Sequence[int] | None = None,
     congestion: Congestion | None = None,
     travel: TravelTimes = ESTIMATED_TRAVEL,
     labels: Mapping[str, str] | None = None,
@@ -614,6 +668,7 @@ def match_all(
         seekers,
         index,
         seeker_occupations=seeker_occupations,
+        occupation_owner=occupation_owner,
         k=k,
         chunk_size=chunk_size,
         progress=progress,
@@ -644,7 +699,8 @@ def warm_up() -> float:
         seeker_occupations=occupations,
         vacancy_occupations=occupations,
     )
-    match_seeker(seekers[0], result.index, occupation_row=occupations[0])
+    match_seeker(seekers[0], result.index, occupation_rows=occupations[0])
+    match(seekers, result.index, seeker_occupations=occupations, occupation_owner=[1, 0])
     return time.perf_counter() - started
 
 

@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import scipy.sparse as sp
 
 from matching.engine import congestion as congestion_mod
 from matching.engine import reference as ref
 from matching.engine import weights
 from matching.engine.model import Congestion, Seeker, Vacancy
-from matching.engine.reference import Evaluation, evaluate, occupation_dict
+from matching.engine.reference import Evaluation, evaluate, occupation_dicts
 from matching.engine.travel import MODE_LABELS
 
 if TYPE_CHECKING:
@@ -57,16 +58,17 @@ def explain(
     vacancy: Vacancy,
     *,
     context: MatchContext,
-    seeker_occupation_row: sp.spmatrix | None = None,
+    seeker_occupation_rows: sp.spmatrix | None = None,
     vacancy_occupation_row: sp.spmatrix | None = None,
     congestion: Congestion | None = None,
 ) -> Explanation:
     """Say why ``vacancy`` is or is not a match for ``seeker``.
 
     Use the same ``context`` (date, skill space, travel, occupation flag) as the run whose matches
-    are shown, so the fit agrees with the stored score. Congestion is described from its static
-    inputs only: whether the capacity step moved the pair is known to the batch (``MatchResult
-    .reasons``), not to a single pair.
+    are shown, so the fit agrees with the stored score. ``seeker_occupation_rows`` holds one row
+    per desired title (the best counts); ``vacancy_occupation_row`` the vacancy title's row.
+    Congestion is described from its inputs only: whether the capacity step moved the pair is
+    known to the batch (``MatchResult.reasons``), not to a single pair.
     """
     space = context.skill_space
     vrow = sp.csr_matrix(vacancy_occupation_row) if vacancy_occupation_row is not None else None
@@ -75,7 +77,7 @@ def explain(
         vacancy,
         context,
         space.seeker_vector(seeker.skills),
-        occupation_dict(seeker_occupation_row),
+        occupation_dicts(seeker_occupation_rows),
         space.vacancy_vector(vacancy),
         vrow,
     )
@@ -84,7 +86,10 @@ def explain(
         for c in ev.failures
     )
     if congestion is not None and ev.is_match:
-        reasons["congestion"] = _congestion(vacancy, congestion, moved=None, crowded=False)
+        demand = congestion.demand.get(vacancy.id, 0)
+        reasons["congestion"] = _congestion(
+            vacancy, congestion, moved=None, crowded=False, demand=demand
+        )
     if not ev.is_match:
         reasons = {
             "summary": failures[0]["message"],
@@ -115,7 +120,11 @@ class ReasonBuilder:
         ev, reasons = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
         moved, crowded = self._congestion_of(seeker_id, vacancy_id)
         reasons["congestion"] = _congestion(
-            vacancy, self.result.index.congestion, moved=moved, crowded=crowded
+            vacancy,
+            self.result.index.congestion,
+            moved=moved,
+            crowded=crowded,
+            demand=self.result.demand.get(vacancy_id, 0),
         )
         return reasons
 
@@ -131,7 +140,7 @@ class ReasonBuilder:
         if parts is None:
             seeker = self.result.seekers_by_id[seeker_id]
             svec = self.context.skill_space.seeker_vector(seeker.skills)
-            socc = occupation_dict(self.result.seeker_occupation_rows.get(seeker_id))
+            socc = occupation_dicts(self.result.seeker_occupation_rows.get(seeker_id))
             parts = self._seeker[seeker_id] = (seeker, svec, socc)
         return parts
 
@@ -278,14 +287,23 @@ def _match_help(seeker, vacancy, ev, svec, vvec, missing_essential, missing_opti
     return f"Add {label}: it would raise your fit from {ev.fit:.0%} to {after:.0%}."
 
 
-def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: bool) -> dict | None:
+def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: bool, demand: int):
+    """Describe what congestion did to a pair: ``moved`` places down (None: unknown, a single
+    pair outside a run), ``crowded`` if the capacity step left it over, ``demand`` seekers having
+    the vacancy among their first SHOWN_PER_SEEKER."""
     apps = congestion.applications.get(vacancy.id, 0)
     rate = min(1.0, max(0.0, congestion.answer_rate.get(vacancy.employer_id, 1.0)))
-    ratio = congestion_mod.applications_per_position(apps, vacancy.positions_left)
-    factor = congestion_mod.static_factor(apps, vacancy.positions_left, rate)
+    positions = vacancy.positions_left
+    ratio = congestion_mod.applications_per_position(apps, positions)
+    factor = congestion_mod.static_factor(apps, positions, rate)
+    capacity = weights.SHOWN_PER_POSITION * positions
     causes = []
     if crowded:
-        causes.append("many people who fit it at least as well are already being shown it")
+        factor *= float(congestion_mod.crowded_factor(np.array([capacity]), np.array([demand]))[0])
+        causes.append(
+            f"many people who fit it at least as well are already being shown it ({demand} "
+            f"people for {positions} open position{'s' if positions != 1 else ''})"
+        )
     if apps:
         causes.append(
             f"it already has {ratio:.0f} application{'s' if round(ratio) != 1 else ''} "
@@ -296,9 +314,10 @@ def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: boo
     info = {
         "moved_down_by": max(0, moved or 0),
         "crowded": crowded,
+        "shown_to": demand,
         "applications_per_position": round(ratio, 2),
         "answer_rate": rate,
-        "factor": round(factor * (weights.CROWDED_FACTOR if crowded else 1.0), 4),
+        "factor": round(factor, 4),
         "message": None,
     }
     if moved is not None and moved > 0 and causes:

@@ -168,8 +168,59 @@ def _accumulate(
     return n_touched
 
 
-@njit(parallel=True, cache=True)
-def score_chunk(
+@njit(cache=True, inline="always")
+def _accumulate_title(
+    tr,
+    s_ptr,
+    s_col,
+    s_val,
+    n_c1,
+    n_runs,
+    run_lo,
+    run_hi,
+    post_ptr,
+    post_vac,
+    post_val,
+    acc,
+    now,
+    title_stamp,
+    touched,
+    n_touched,
+    title_touched,
+):
+    """Like ``_accumulate`` for one desired-title row ``tr`` of the seeker: sum its dot products
+    in acc[j, 3] (acc[j, 4] stamps the title), then keep the best title's in acc[j, 2]: a
+    seeker's occupation fit is their best title's cosine. Return the new number touched."""
+    n_title = 0
+    for p in range(s_ptr[tr], s_ptr[tr + 1]):
+        base = s_col[p] * n_c1
+        w = s_val[p]
+        for r in range(n_runs):
+            for q in range(post_ptr[base + run_lo[r]], post_ptr[base + run_hi[r]]):
+                j = post_vac[q]
+                if acc[j, 0] != now:
+                    acc[j, 0] = now
+                    acc[j, 1] = 0.0
+                    acc[j, 2] = 0.0
+                    touched[n_touched] = j
+                    n_touched += 1
+                if acc[j, 4] != title_stamp:
+                    acc[j, 4] = title_stamp
+                    acc[j, 3] = 0.0
+                    title_touched[n_title] = j
+                    n_title += 1
+                acc[j, 3] += w * post_val[q]
+    for u in range(n_title):
+        j = title_touched[u]
+        if acc[j, 3] > acc[j, 2]:
+            acc[j, 2] = acc[j, 3]
+    return n_touched
+
+
+@njit(cache=True)
+def score_blocks(
+    t,
+    n_threads,
     chunk,
     s_ids,
     s_e,
@@ -187,6 +238,7 @@ def score_chunk(
     s_oc_ptr,
     s_oc_col,
     s_oc_val,
+    s_title_ptr,
     v_rank,
     v_rec,
     v_es_ptr,
@@ -214,7 +266,6 @@ def score_chunk(
     remote_travel,
     k,
     block,
-    n_threads,
     want_candidates,
     out_fit,
     out_key,
@@ -227,10 +278,13 @@ def score_chunk(
     ws_skill_all,
     ws_acc_all,
     ws_touched_all,
+    ws_title_all,
     stamp_base,
+    title_base,
 ):
-    """Score the seekers ``chunk`` (internal indices) against every vacancy in their reach that
-    shares a skill or an occupation with them.
+    """Score blocks t, t + n_threads, ... of the seekers ``chunk`` (internal indices) against
+    every vacancy in their reach that shares a skill or an occupation with them. Single-threaded:
+    ``score_chunk`` runs it on every thread; a one-seeker request calls it directly.
 
     Vacancies are indexed by postings: for column col and grid cell c (remote vacancies are
     cell n_gx*n_gy), the vacancies there holding col, and their weights, are at
@@ -257,69 +311,70 @@ def score_chunk(
     remote_cell = n_gx * n_gy
     n_c1 = remote_cell + 1
     travel_cap = max(1.0, remote_travel)  # the travel part is at most this
-    for t in prange(n_threads):
-        ws_skill = ws_skill_all[t]
-        acc = ws_acc_all[t]
-        touched = ws_touched_all[t]
-        modes = np.empty(n_modes, dtype=np.int64)
-        run_lo = np.empty(n_gy + 1, dtype=np.int64)
-        run_hi = np.empty(n_gy + 1, dtype=np.int64)
-        n_touched_all = 0
-        n_eligible = 0
-        n_scored = 0
-        for b in range(t, n_blocks, n_threads):
-            for r in range(b * block, min(m, (b + 1) * block)):
-                i = chunk[r]
-                now = stamp_base + float(i)
-                for p in range(s_sk_ptr[i], s_sk_ptr[i + 1]):
-                    ws_skill[s_sk_col[p]] = s_sk_val[p]
-                # 1. The runs of cells in reach: per grid row, the cells the reach circle meets;
-                # then the remote pseudo-cell.
-                reach = s_reach[i]
-                se = s_e[i]
-                sn = s_n[i]
-                n_runs = 0
-                if s_located[i] and reach > 0.0:
-                    reach2 = reach * reach
-                    cy0 = max(0, int(np.floor((sn - reach - grid_y0) / cell_m)))
-                    cy1 = min(n_gy - 1, int(np.floor((sn + reach - grid_y0) / cell_m)))
-                    for cy in range(cy0, cy1 + 1):
-                        lo_y = grid_y0 + cy * cell_m
-                        ddy = max(0.0, max(lo_y - sn, sn - (lo_y + cell_m)))
-                        half = np.sqrt(max(0.0, reach2 - ddy * ddy))
-                        cx0 = max(0, int(np.floor((se - half - grid_x0) / cell_m)))
-                        cx1 = min(n_gx - 1, int(np.floor((se + half - grid_x0) / cell_m)))
-                        if cx0 <= cx1:
-                            run_lo[n_runs] = cy * n_gx + cx0
-                            run_hi[n_runs] = cy * n_gx + cx1 + 1
-                            n_runs += 1
-                run_lo[n_runs] = remote_cell
-                run_hi[n_runs] = remote_cell + 1
-                n_runs += 1
-                # 2. Sum the dot products over those runs: only vacancies sharing something.
-                n_touched = _accumulate(
-                    s_sk_ptr,
-                    s_sk_col,
-                    s_sk_val,
-                    i,
-                    n_c1,
-                    n_runs,
-                    run_lo,
-                    run_hi,
-                    sk_ptr,
-                    sk_vac,
-                    sk_val,
-                    acc,
-                    1,
-                    now,
-                    touched,
-                    0,
-                )
-                n_touched = _accumulate(
+    ws_skill = ws_skill_all[t]
+    acc = ws_acc_all[t]
+    touched = ws_touched_all[t]
+    title_touched = ws_title_all[t]
+    modes = np.empty(n_modes, dtype=np.int64)
+    run_lo = np.empty(n_gy + 1, dtype=np.int64)
+    run_hi = np.empty(n_gy + 1, dtype=np.int64)
+    n_touched_all = 0
+    n_eligible = 0
+    n_scored = 0
+    for b in range(t, n_blocks, n_threads):
+        for r in range(b * block, min(m, (b + 1) * block)):
+            i = chunk[r]
+            now = stamp_base + float(i)
+            for p in range(s_sk_ptr[i], s_sk_ptr[i + 1]):
+                ws_skill[s_sk_col[p]] = s_sk_val[p]
+            # 1. The runs of cells in reach: per grid row, the cells the reach circle meets;
+            # then the remote pseudo-cell.
+            reach = s_reach[i]
+            se = s_e[i]
+            sn = s_n[i]
+            n_runs = 0
+            if s_located[i] and reach > 0.0:
+                reach2 = reach * reach
+                cy0 = max(0, int(np.floor((sn - reach - grid_y0) / cell_m)))
+                cy1 = min(n_gy - 1, int(np.floor((sn + reach - grid_y0) / cell_m)))
+                for cy in range(cy0, cy1 + 1):
+                    lo_y = grid_y0 + cy * cell_m
+                    ddy = max(0.0, max(lo_y - sn, sn - (lo_y + cell_m)))
+                    half = np.sqrt(max(0.0, reach2 - ddy * ddy))
+                    cx0 = max(0, int(np.floor((se - half - grid_x0) / cell_m)))
+                    cx1 = min(n_gx - 1, int(np.floor((se + half - grid_x0) / cell_m)))
+                    if cx0 <= cx1:
+                        run_lo[n_runs] = cy * n_gx + cx0
+                        run_hi[n_runs] = cy * n_gx + cx1 + 1
+                        n_runs += 1
+            run_lo[n_runs] = remote_cell
+            run_hi[n_runs] = remote_cell + 1
+            n_runs += 1
+            # 2. Sum the dot products over those runs: only vacancies sharing something.
+            n_touched = _accumulate(
+                s_sk_ptr,
+                s_sk_col,
+                s_sk_val,
+                i,
+                n_c1,
+                n_runs,
+                run_lo,
+                run_hi,
+                sk_ptr,
+                sk_vac,
+                sk_val,
+                acc,
+                1,
+                now,
+                touched,
+                0,
+            )
+            for tr in range(s_title_ptr[i], s_title_ptr[i + 1]):
+                n_touched = _accumulate_title(
+                    tr,
                     s_oc_ptr,
                     s_oc_col,
                     s_oc_val,
-                    i,
                     n_c1,
                     n_runs,
                     run_lo,
@@ -328,92 +383,101 @@ def score_chunk(
                     oc_vac,
                     oc_val,
                     acc,
-                    2,
                     now,
+                    title_base + float(tr),
                     touched,
                     n_touched,
+                    title_touched,
                 )
-                n_touched_all += n_touched
-                # 3. Check each touched vacancy and keep it if it is in reach.
-                n_used = 0
-                for mo in range(n_modes):
-                    if s_modes[i] & (1 << mo):
-                        modes[n_used] = mo
-                        n_used += 1
-                hours_min = s_hours_min[i]
-                hours_max = s_hours_max[i]
-                licence = s_licence[i]
-                max_min = s_max_min[i]
-                n_kept = 0
-                root = -1.0
-                for q in range(n_touched):
-                    j = touched[q]
-                    hours = v_rec[j, 2]
-                    if hours < hours_min or hours > hours_max:
+            n_touched_all += n_touched
+            # 3. Check each touched vacancy and keep it if it is in reach.
+            n_used = 0
+            for mo in range(n_modes):
+                if s_modes[i] & (1 << mo):
+                    modes[n_used] = mo
+                    n_used += 1
+            hours_min = s_hours_min[i]
+            hours_max = s_hours_max[i]
+            licence = s_licence[i]
+            max_min = s_max_min[i]
+            n_kept = 0
+            root = -1.0
+            for q in range(n_touched):
+                j = touched[q]
+                hours = v_rec[j, 2]
+                if hours < hours_min or hours > hours_max:
+                    continue
+                if v_rec[j, 3] != 0.0 and not licence:
+                    continue
+                n_eligible += 1
+                penalty = 1.0
+                n_essential = v_es_ptr[j + 1] - v_es_ptr[j]
+                if n_essential > 0:
+                    missing = 0
+                    for p in range(v_es_ptr[j], v_es_ptr[j + 1]):
+                        if ws_skill[v_es_col[p]] == 0.0:
+                            missing += 1
+                    penalty = 1.0 - essential_penalty * missing / n_essential
+                shared = w_skill * acc[j, 1] + w_occ * acc[j, 2]
+                # Upper bound: the same pair with the best possible journey.
+                bound = (shared + w_travel * travel_cap) * penalty
+                if bound < root and (not want_candidates or bound < vh_min[t * n_v + j]):
+                    continue
+                if j >= remote_lo:
+                    travel = remote_travel
+                else:
+                    dx = se - v_rec[j, 0]
+                    dy = sn - v_rec[j, 1]
+                    d2 = dx * dx + dy * dy
+                    if d2 > reach * reach:
                         continue
-                    if v_rec[j, 3] != 0.0 and not licence:
+                    d = np.sqrt(d2)
+                    best = np.inf
+                    for u in range(n_used):
+                        mo = modes[u]
+                        minutes = d * mode_coef[mo] + mode_overhead[mo]
+                        if minutes <= max_min and minutes < best:
+                            best = minutes
+                    if best == np.inf:
                         continue
-                    n_eligible += 1
-                    penalty = 1.0
-                    n_essential = v_es_ptr[j + 1] - v_es_ptr[j]
-                    if n_essential > 0:
-                        missing = 0
-                        for p in range(v_es_ptr[j], v_es_ptr[j + 1]):
-                            if ws_skill[v_es_col[p]] == 0.0:
-                                missing += 1
-                        penalty = 1.0 - essential_penalty * missing / n_essential
-                    shared = w_skill * acc[j, 1] + w_occ * acc[j, 2]
-                    # Upper bound: the same pair with the best possible journey.
-                    bound = (shared + w_travel * travel_cap) * penalty
-                    if bound < root and (not want_candidates or bound < vh_min[t * n_v + j]):
-                        continue
-                    if j >= remote_lo:
-                        travel = remote_travel
-                    else:
-                        dx = se - v_rec[j, 0]
-                        dy = sn - v_rec[j, 1]
-                        d2 = dx * dx + dy * dy
-                        if d2 > reach * reach:
-                            continue
-                        d = np.sqrt(d2)
-                        best = np.inf
-                        for u in range(n_used):
-                            mo = modes[u]
-                            minutes = d * mode_coef[mo] + mode_overhead[mo]
-                            if minutes <= max_min and minutes < best:
-                                best = minutes
-                        if best == np.inf:
-                            continue
-                        travel = 1.0 - best / max_min
-                    fit = shared + w_travel * travel
-                    if n_essential > 0:
-                        fit = fit * penalty
-                    n_scored += 1
-                    n_kept, root = _keep(
-                        fit,
-                        i,
-                        j,
-                        t,
-                        n_v,
-                        k,
-                        n_kept,
-                        root,
-                        out_fit,
-                        out_key,
-                        v_rank,
-                        want_candidates,
-                        vh_fit,
-                        vh_key,
-                        vh_n,
-                        vh_min,
-                    )
-                for p in range(s_sk_ptr[i], s_sk_ptr[i + 1]):
-                    ws_skill[s_sk_col[p]] = 0.0
-                _heap_sort_best_first(out_fit, out_key, i * k, n_kept)
-                out_n[i] = n_kept
-        counters[t, 0] += n_touched_all
-        counters[t, 1] += n_eligible
-        counters[t, 2] += n_scored
+                    travel = 1.0 - best / max_min
+                fit = shared + w_travel * travel
+                if n_essential > 0:
+                    fit = fit * penalty
+                fit = min(fit, 1.0)  # cosines of normalised rows can pass 1 by a rounding error
+                n_scored += 1
+                n_kept, root = _keep(
+                    fit,
+                    i,
+                    j,
+                    t,
+                    n_v,
+                    k,
+                    n_kept,
+                    root,
+                    out_fit,
+                    out_key,
+                    v_rank,
+                    want_candidates,
+                    vh_fit,
+                    vh_key,
+                    vh_n,
+                    vh_min,
+                )
+            for p in range(s_sk_ptr[i], s_sk_ptr[i + 1]):
+                ws_skill[s_sk_col[p]] = 0.0
+            _heap_sort_best_first(out_fit, out_key, i * k, n_kept)
+            out_n[i] = n_kept
+    counters[t, 0] += n_touched_all
+    counters[t, 1] += n_eligible
+    counters[t, 2] += n_scored
+
+
+@njit(parallel=True, cache=True)
+def score_chunk(n_threads, *args):
+    """Run ``score_blocks`` on ``n_threads`` threads, thread t taking blocks t, t + n, ..."""
+    for t in prange(n_threads):
+        score_blocks(t, n_threads, *args)
 
 
 @njit(cache=True)
@@ -514,13 +578,16 @@ class Workspace:
     def __init__(self, n_threads: int, n_vacancies: int, n_skill_cols: int):
         self.n_threads = n_threads
         self.skill = np.zeros((n_threads, max(1, n_skill_cols)), dtype=np.float64)
-        self.acc = np.zeros((n_threads, max(1, n_vacancies), 3), dtype=np.float64)
+        # Per vacancy: seeker stamp, skills dot, occupation fit, title dot, title stamp.
+        self.acc = np.zeros((n_threads, max(1, n_vacancies), 5), dtype=np.float64)
         self.acc[:, :, 0] = -1.0
+        self.acc[:, :, 4] = -1.0
         self.touched = np.empty((n_threads, max(1, n_vacancies)), dtype=np.int64)
+        self.title_touched = np.empty((n_threads, max(1, n_vacancies)), dtype=np.int64)
         self.next_stamp = 0.0
 
-    def stamps(self, n_seekers: int) -> float:
-        """Return the stamp base for a call over ``n_seekers`` seekers and reserve their stamps."""
+    def stamps(self, n: int) -> float:
+        """Return a stamp base for ``n`` seekers (or titles) and reserve their stamps."""
         base = self.next_stamp
-        self.next_stamp += float(n_seekers)
+        self.next_stamp += float(n)
         return base

@@ -80,14 +80,17 @@ class Congestion:
     """Congestion inputs, all optional (issue 4, item 6).
 
     ``applications``: vacancy id -> open applications (default 0). ``answer_rate``: employer id ->
-    share of applications the employer answers, in [0, 1] (default 1.0). ``allocated``: vacancy id
-    -> seekers allocated to it by the last full run (``MatchResult.allocated``); pass it to
-    incremental runs (one seeker) so they see the capacity others already use (default 0).
+    share of applications the employer answers, in [0, 1] (default 1.0). ``allocated`` and
+    ``demand``: vacancy id -> seekers allocated to it, and seekers with it among their first 10,
+    in the last full run (``MatchResult.allocated`` / ``.demand``): pass them to incremental runs
+    (one seeker) so that seeker sees the capacity others already use; leave them empty for a full
+    run, which computes its own (default 0).
     """
 
     applications: Mapping[int, int] = field(default_factory=dict)
     answer_rate: Mapping[int, float] = field(default_factory=dict)
     allocated: Mapping[int, int] = field(default_factory=dict)
+    demand: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class SeekerMatches:
     ``fit`` is the score before congestion, in [0, 1] (the API's ``score``). ``adjusted`` is the fit
     after congestion and orders ``rank`` (1 = first; ties by vacancy id). ``fit_rank`` is the rank
     by fit alone, so ``rank > fit_rank`` means congestion moved the pair down. ``crowded`` marks
-    pairs the capacity step left over (see weights.CROWDED_FACTOR).
+    pairs the capacity step left over (see congestion.py).
     """
 
     seeker_id: np.ndarray  # int64

@@ -20,7 +20,14 @@ from matching.engine.model import Seeker, Vacancy
 from matching.engine.skillspace import SkillSpace
 from matching.engine.travel import TravelTimes, distance_m, minutes_by_mode
 
-__all__ = ["Evaluation", "brute_force_top_k", "evaluate", "occupation_dict", "vacancy_failures"]
+__all__ = [
+    "Evaluation",
+    "brute_force_top_k",
+    "evaluate",
+    "occupation_dicts",
+    "seeker_titles",
+    "vacancy_failures",
+]
 
 # Failure codes, in the order an explanation lists them.
 NOT_OPEN = "vacancy_not_open"
@@ -68,22 +75,32 @@ class Evaluation:
         return not self.failures
 
 
-def occupation_dict(row: sp.spmatrix | None) -> dict[int, float]:
-    """Return one sparse row as {column: value} (empty for None)."""
-    if row is None:
-        return {}
-    row = sp.csr_matrix(row)
-    return dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+def occupation_dicts(rows: sp.spmatrix | None) -> list[dict[int, float]]:
+    """Return each row of a sparse matrix (a seeker's desired titles) as {column: value}."""
+    if rows is None:
+        return []
+    rows = sp.csr_matrix(rows)
+    return [
+        dict(zip(rows.indices[a:b].tolist(), rows.data[a:b].tolist(), strict=True))
+        for a, b in zip(rows.indptr[:-1].tolist(), rows.indptr[1:].tolist(), strict=True)
+    ]
 
 
-def occupation_fit(seeker_occ: Mapping[int, float], vacancy_row: sp.csr_matrix | None) -> float:
-    """Return the dot product, summed in the vacancy row's stored order (as the kernel does)."""
+def occupation_fit(
+    seeker_titles: Sequence[Mapping[int, float]], vacancy_row: sp.csr_matrix | None
+) -> float:
+    """Return the best cosine of the seeker's title rows with the vacancy's title row (0 with no
+    titles): as ``occupations.occupation_fit``, summed in the vacancy row's stored order."""
     if vacancy_row is None:
         return 0.0
-    total = 0.0
-    for col, val in zip(vacancy_row.indices.tolist(), vacancy_row.data.tolist(), strict=True):
-        total += seeker_occ.get(col, 0.0) * val
-    return total
+    best = 0.0
+    cols, vals = vacancy_row.indices.tolist(), vacancy_row.data.tolist()
+    for title in seeker_titles:
+        total = 0.0
+        for col, val in zip(cols, vals, strict=True):
+            total += title.get(col, 0.0) * val
+        best = max(best, total)
+    return best
 
 
 def evaluate(
@@ -93,12 +110,13 @@ def evaluate(
     today: date,
     seeker_vector: Mapping[str, float],
     vacancy_vector: Mapping[str, float],
-    seeker_occ: Mapping[int, float],
+    seeker_occ: Sequence[Mapping[int, float]],
     vacancy_occ_row: sp.csr_matrix | None,
     travel: TravelTimes,
     use_occupations: bool,
 ) -> Evaluation:
-    """Return the evaluation of one pair (vectors from ``SkillSpace``; occupation as given)."""
+    """Return the evaluation of one pair (vectors from ``SkillSpace``; ``seeker_occ`` one dict
+    per desired title, from ``occupation_dicts``)."""
     ev = Evaluation(failures=vacancy_failures(vacancy, today))
     _travel(ev, seeker, vacancy, travel)
     if not seeker.hours_min <= vacancy.hours_per_week <= seeker.hours_max:
@@ -126,7 +144,7 @@ def combine(ev: Evaluation, use_occupations: bool) -> float:
     fit = w_skill * ev.skills + w_occ * ev.occupation + w_travel * ev.travel
     if ev.essential > 0:
         fit = fit * (1.0 - weights.ESSENTIAL_PENALTY * ev.missing_essential / ev.essential)
-    return fit
+    return min(fit, 1.0)
 
 
 def _travel(ev: Evaluation, seeker: Seeker, vacancy: Vacancy, travel: TravelTimes) -> None:
@@ -164,21 +182,23 @@ def brute_force_top_k(
     use_occupations: bool,
     seeker_occupations: sp.csr_matrix | None = None,
     vacancy_occupations: sp.csr_matrix | None = None,
+    occupation_owner: Sequence[int] | None = None,
     k: int = weights.DEFAULT_K,
     seeker_rows: Sequence[int] | None = None,
 ) -> tuple[dict[int, list[tuple[float, int]]], dict[int, list[tuple[float, int]]]]:
     """Score every pair of ``seekers[seeker_rows]`` x ``vacancies`` and return the top k both ways,
     as {seeker id: [(fit, vacancy id), ...]} and {vacancy id: [(fit, seeker id), ...]}, best first
-    (fit descending, then id ascending). Occupation matrices' rows align with the sequences."""
+    (fit descending, then id ascending). Occupation rows as for ``core.match``."""
     rows = range(len(seekers)) if seeker_rows is None else seeker_rows
     vvecs = [skill_space.vacancy_vector(v) for v in vacancies]
     vocc = _rows(vacancy_occupations, len(vacancies))
+    titles = seeker_titles(seeker_occupations, occupation_owner, len(seekers))
     by_seeker: dict[int, list[tuple[float, int]]] = {}
     by_vacancy: dict[int, list[tuple[float, int]]] = {v.id: [] for v in vacancies}
     for r in rows:
         seeker = seekers[r]
         svec = skill_space.seeker_vector(seeker.skills)
-        socc = occupation_dict(seeker_occupations[r]) if seeker_occupations is not None else {}
+        socc = titles[r]
         kept = []
         for vacancy, vvec, vrow in zip(vacancies, vvecs, vocc, strict=True):
             ev = evaluate(
@@ -199,6 +219,21 @@ def brute_force_top_k(
     for vid, pairs in by_vacancy.items():
         by_vacancy[vid] = sorted(pairs, key=lambda p: (-p[0], p[1]))[:k]
     return by_seeker, by_vacancy
+
+
+def seeker_titles(
+    matrix: sp.spmatrix | None, owner: Sequence[int] | None, n: int
+) -> list[list[dict[int, float]]]:
+    """Return, per seeker position, their title rows as dicts: row r of ``matrix`` belongs to
+    seeker ``owner[r]`` (one row per seeker, in order, when ``owner`` is None)."""
+    out: list[list[dict[int, float]]] = [[] for _ in range(n)]
+    if matrix is None:
+        return out
+    dicts = occupation_dicts(matrix)
+    owners = range(n) if owner is None else owner
+    for row, who in zip(dicts, owners, strict=True):
+        out[int(who)].append(row)
+    return out
 
 
 def _rows(matrix: sp.csr_matrix | None, n: int) -> list[sp.csr_matrix | None]:

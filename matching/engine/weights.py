@@ -79,14 +79,19 @@ ANSWER_RATE_FLOOR: Final = 0.5
 # Capacity-aware part, over the top-k graph (measurements.md: greedy reached 98.6% of the exact
 # assignment's optimum in half the time). Going down the seekers' top-k pairs from the highest
 # adjusted fit, each seeker is "allocated" up to SHOWN_PER_SEEKER vacancies and each vacancy up to
-# SHOWN_PER_POSITION seekers per position left. Pairs left over (the vacancy already has that many
-# better-suited people being shown it) are multiplied by CROWDED_FACTOR, which moves them down the
-# seeker's list, not out of it. SHOWN_PER_SEEKER is the first page of matches (and the top 10 of
-# the exposure report); the other two are hand-set starting points to tune with the metrics
-# report (share of vacancies shown, Gini of exposure, mean fit) on the demo town.
+# SHOWN_PER_POSITION seekers per position left. A pair left over (the vacancy already has that
+# many people who fit it as well or better) is multiplied by sqrt(capacity / demand), demand being
+# how many seekers have it in their first SHOWN_PER_SEEKER: twice over-subscribed costs 29%, four
+# times 50%, never more than down to CROWDED_FLOOR. It moves down the seeker's list, not out of
+# it. SHOWN_PER_SEEKER is the first page of matches (and the top 10 of the exposure report); the
+# others are hand-set starting points, to tune with the metrics report (share of vacancies shown,
+# Gini of exposure, mean fit) on the demo town. On bench-town (bench/synthetic.py) a sweep gave,
+# by fit alone -> with congestion: Gini 0.74 -> 0.47 / 0.52 / 0.58 and mean fit shown 0.211 ->
+# 0.175 / 0.181 / 0.187 for 10 / 20 / 40 per position (floor 0.25); a floor of 0.5 spreads less
+# (Gini 0.55-0.61) and costs less fit (0.193-0.196). 20 and 0.25 sit in the middle.
 SHOWN_PER_SEEKER: Final = 10
-SHOWN_PER_POSITION: Final = 10
-CROWDED_FACTOR: Final = 0.6
+SHOWN_PER_POSITION: Final = 20
+CROWDED_FLOOR: Final = 0.25
 
 # --- Output --------------------------------------------------------------------------------------
 DEFAULT_K: Final = 50  # top k vacancies per seeker and candidates per vacancy (issue 4, item 7)

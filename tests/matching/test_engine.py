@@ -222,20 +222,27 @@ def test_a_low_answer_rate_moves_a_vacancy_down():
 
 
 def test_capacity_spreads_a_one_position_vacancy_over_the_best_suited_seekers():
-    # 15 identical seekers; vacancy 1 has one position, so SHOWN_PER_POSITION of them get it in
-    # their allocation; the rest (the highest ids, ties by id) see vacancy 2 first.
-    seekers = [alice(id=i) for i in range(1, 16)]
-    best = vacancy(1, skills=("forklift", "warehouse", "first_aid"))  # one position
-    result = run(seekers, [best, vacancy(2, positions=5)])
-    firsts = {s: vacancy_ids(result, s)[0] for s in range(1, 16)}
+    # Three times SHOWN_PER_POSITION identical seekers all want vacancy 1 first, but it has one
+    # position: SHOWN_PER_POSITION of them (the lowest ids: ties by id) keep it first; for the
+    # others it is crowded (3 people per slot) and vacancy 2, with plenty of positions, comes first.
     shown = weights.SHOWN_PER_POSITION
+    n = 3 * shown
+    seekers = [alice(id=i) for i in range(1, n + 1)]
+    best = vacancy(1, skills=("forklift", "warehouse", "first_aid"))
+    result = run(seekers, [best, vacancy(2, positions=10)])
+    firsts = {s: vacancy_ids(result, s)[0] for s in range(1, n + 1)}
     assert [s for s, v in firsts.items() if v == 1] == list(range(1, shown + 1))
-    assert [s for s, v in firsts.items() if v == 2] == list(range(shown + 1, 16))
+    assert [s for s, v in firsts.items() if v == 2] == list(range(shown + 1, n + 1))
     assert result.allocated[1] == shown
-    message = result.reasons(15, 1)["congestion"]["message"]
-    assert "many people who fit it at least as well are already being shown it" in message
-    # The vacancy's own candidate list is by fit alone.
-    assert result.candidates.for_vacancy(1).seeker_id.tolist() == list(range(1, 16))
+    assert result.demand[1] == n
+    message = result.reasons(n, 1)["congestion"]["message"]
+    assert message == (
+        "Shown 1 place lower because many people who fit it at least as well are already being "
+        f"shown it ({n} people for 1 open position)."
+    )
+    # The vacancy's own candidate list is by fit alone (its top k, ties by id).
+    top = min(n, weights.DEFAULT_K)
+    assert result.candidates.for_vacancy(1).seeker_id.tolist() == list(range(1, top + 1))
 
 
 def test_occupation_fit_matches_titles_when_skills_are_silent():
@@ -254,6 +261,27 @@ def test_occupation_fit_matches_titles_when_skills_are_silent():
     assert "the kind of job you are looking for" in reasons["summary"]
     without = run([driver], [job])
     assert vacancy_ids(without, 1) == []
+
+
+def test_a_seekers_occupation_fit_is_their_best_title():
+    # Two desired titles: a cleaner (column 2) and an HGV driver (column 0). The vacancy's title
+    # is the driver's occupation, so the fit is the driver title's 0.8, not diluted by cleaning.
+    driver = alice(skills=("first_aid",))
+    titles = sp.csr_matrix(np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]))
+    vacancy_occ = sp.csr_matrix(np.array([[0.8, 0.6, 0.0]]))
+    job = vacancy(1, skills=("hgv",), essential_skills=())
+    result = run(
+        [driver],
+        [job],
+        seeker_occupations=titles,
+        vacancy_occupations=vacancy_occ,
+        occupation_owner=[0, 0],
+    )
+    assert result.reasons(1, 1)["occupation_fit"] == 0.8
+    one = match_seeker(driver, result.index, occupation_rows=titles)
+    assert one.matches.fit.tolist() == result.matches.fit.tolist()
+    why = result.index.explain(driver, 1, seeker_occupation_rows=titles)
+    assert why.is_match and why.reasons["occupation_fit"] == 0.8
 
 
 def test_without_occupation_data_the_weight_goes_to_skills_and_travel():

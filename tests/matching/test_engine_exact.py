@@ -102,6 +102,19 @@ def random_town(seed: int, n_seekers: int = 300, n_vacancies: int = 150, n_keys:
     return seekers, vacancies, occ_rows(n_seekers), occ_rows(n_vacancies), congestion
 
 
+def title_rows(seed: int, n_seekers: int, occupations: int = 40):
+    """Return (rows, owner): 0 to 3 desired-title rows per seeker, rows not grouped by seeker."""
+    rng = random.Random(seed)
+    owner = [s for s in range(n_seekers) for _ in range(rng.randint(0, 3))]
+    rng.shuffle(owner)
+    dense = np.zeros((len(owner), occupations))
+    for r in range(len(owner)):
+        for _ in range(rng.randint(1, 3)):
+            dense[r, rng.randrange(occupations)] = rng.random()
+    dense /= np.linalg.norm(dense, axis=1, keepdims=True)
+    return sp.csr_matrix(dense), owner
+
+
 def assert_same_top_k(engine: list[tuple[float, int]], reference: list[tuple[float, int]]):
     """Fits equal within 1e-9 position by position; ids equal except among near-ties."""
     assert len(engine) == len(reference)
@@ -162,6 +175,28 @@ def test_engine_equals_exhaustive_reference_both_ways(seed, occupations, k):
     )
     eng_seeker, eng_vacancy = engine_lists(result)
     assert sum(len(x) for x in ref_seeker.values()) > 3 * len(seekers) // 2  # not vacuous
+    for s in seekers:
+        assert_same_top_k(eng_seeker.get(s.id, []), ref_seeker[s.id])
+    for v in vacancies:
+        assert_same_top_k(eng_vacancy.get(v.id, []), ref_vacancy[v.id])
+
+
+def test_best_title_occupation_fit_equals_the_reference():
+    seekers, vacancies, _, v_occ, congestion = random_town(9)
+    rows, owner = title_rows(9, len(seekers))
+    kwargs = dict(seeker_occupations=rows, vacancy_occupations=v_occ, occupation_owner=owner, k=10)
+    result = match_all(seekers, vacancies, today=TODAY, congestion=congestion, **kwargs)
+    ctx = result.index.context
+    ref_seeker, ref_vacancy = brute_force_top_k(
+        seekers,
+        vacancies,
+        today=TODAY,
+        skill_space=ctx.skill_space,
+        travel=ESTIMATED_TRAVEL,
+        use_occupations=True,
+        **kwargs,
+    )
+    eng_seeker, eng_vacancy = engine_lists(result)
     for s in seekers:
         assert_same_top_k(eng_seeker.get(s.id, []), ref_seeker[s.id])
     for v in vacancies:

@@ -343,3 +343,40 @@ def test_concurrent_confirmations_leave_one_consistent_record(cast):
     assert placement.state == State.IN_WORK
     assert PlacementEvent.objects.filter(placement=placement, to_state="in_work").count() == 1
     assert OutcomeCheck.objects.filter(placement=placement).count() == 2
+
+
+def test_export_includes_placements_and_checks(world, started, as_user):
+    body = as_user(world["seeker"]).get("/api/v1/seekers/me/export/").json()
+    (placement,) = body["placements"]
+    assert placement["state"] == "in_work"
+    assert [c["week"] for c in placement["checks"]] == [13, 26]
+    assert [e["to"] for e in placement["history"]][-1] == "in_work"
+
+
+def test_admin_confirms_and_records_only_through_services(world, client):
+    placement = Placement.objects.create(
+        seeker=world["alice"],
+        vacancy=world["vacancy"],
+        state=State.START_PENDING,
+        start_date=dt.date.today(),
+        introduced_at=timezone.now(),
+    )
+    placement_confirm_start(placement=placement, by=world["employer"])
+    client.force_login(world["admin"])
+    response = client.post(
+        "/admin/placements/placement/",
+        {"action": "confirm_start", "_selected_action": [placement.pk]},
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.state == State.IN_WORK
+    check = placement.checks.get(week=13)
+    response = client.post(
+        f"/admin/placements/outcomecheck/{check.pk}/change/",
+        {"result": "in_work", "evidence": "mentor_verified", "hours_per_week": "20", "note": ""},
+    )
+    assert response.status_code == 302
+    check.refresh_from_db()
+    assert (check.result, check.recorded_by) == ("in_work", world["admin"])
+    assert client.get(f"/admin/placements/placement/{placement.pk}/change/").status_code == 200
+    assert AccessLogEntry.objects.filter(channel="admin", what="placement").exists()
