@@ -6,6 +6,7 @@ default: SQLite in ``var/``, Celery tasks run in-process, email printed to the c
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +19,8 @@ from jobmatch.env import env_bool, env_int, env_list, env_str, env_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JOBMATCH_VAR_DIR", str(BASE_DIR / "var")))
 CACHE_DIR = VAR_DIR / "cache"
+# numba caches compiled engine kernels here (the package folder may not be writable).
+os.environ.setdefault("NUMBA_CACHE_DIR", str(CACHE_DIR / "numba"))
 
 DEBUG = env_bool("DEBUG", default=False)
 

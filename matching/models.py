@@ -21,9 +21,10 @@ class MatchRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
     stats = models.JSONField(default=dict)
-    # Full runs only: skill key -> IDF weight, and vacancy id -> seekers allocated.
+    # Full runs only: skill key -> IDF weight; vacancy id -> seekers allocated, and demand.
     skill_idf = models.JSONField(default=dict, blank=True)
     allocated = models.JSONField(default=dict, blank=True)
+    demand = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-finished_at", "-id"]

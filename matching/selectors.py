@@ -15,7 +15,7 @@ from matching.models import Candidate, MatchRun, SeekerMatch
 from seekers.models import SeekerProfile
 
 
-def congestion_inputs(*, allocated: dict | None = None) -> Congestion:
+def congestion_inputs(*, allocated: dict | None = None, demand: dict | None = None) -> Congestion:
     """Return the congestion inputs: open applications per vacancy and each employer's answer
     rate (from placements), plus the allocation of the last full run for incremental runs."""
     from placements.selectors import answer_rate_per_employer, applications_per_vacancy
@@ -24,6 +24,7 @@ def congestion_inputs(*, allocated: dict | None = None) -> Congestion:
         applications=applications_per_vacancy(),
         answer_rate=answer_rate_per_employer(),
         allocated={int(k): int(v) for k, v in (allocated or {}).items()},
+        demand={int(k): v for k, v in (demand or {}).items()},
     )
 
 
@@ -33,7 +34,9 @@ def incremental_basis() -> tuple[SkillSpace | None, Congestion]:
     last = MatchRun.objects.filter(kind=MatchRun.Kind.FULL).order_by("-finished_at").first()
     if last is None or not last.skill_idf:
         return None, congestion_inputs()
-    return SkillSpace.from_dict(last.skill_idf), congestion_inputs(allocated=last.allocated)
+    return SkillSpace.from_dict(last.skill_idf), congestion_inputs(
+        allocated=last.allocated, demand=last.demand
+    )
 
 
 def seeker_matches(*, seeker: SeekerProfile) -> QuerySet[SeekerMatch]:

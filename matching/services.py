@@ -131,6 +131,7 @@ def matches_recompute_all(
             skill_idf=result.index.context.skill_space.to_dict(),
             exposure=exposure_report(result),
             allocated={str(k): v for k, v in result.allocated.items()},
+            demand={str(k): v for k, v in result.demand.items()},
         )
 
 

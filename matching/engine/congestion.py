@@ -106,9 +106,12 @@ def rerank(index, pair_seeker, pair_vacancy, pair_fit, seg_ptr, n_seekers) -> Re
     priority = pair_fit * f.static[pair_vacancy]
     tie = index.id_rank[pair_vacancy]
     # Demand: how many seekers would see each vacancy first, before any capacity is applied.
+    # An incremental run adds the last full run's; if it was not kept, its allocation is a
+    # lower bound of it.
     wish, _ = kernel.rank_segments(seg_ptr, priority, tie)
     wanted = pair_vacancy[wish <= weights.SHOWN_PER_SEEKER]
-    demand = np.bincount(wanted, minlength=n_v).astype(np.int64) + f.prior_demand
+    prior = np.maximum(f.prior_demand, f.prior_allocated)
+    demand = np.bincount(wanted, minlength=n_v).astype(np.int64) + prior
     # Allocate greedily from the highest priority; a stable sort keeps the input order (seeker
     # id, then fit rank) among equal priorities.
     order = np.argsort(-priority, kind="stable").astype(np.int64)

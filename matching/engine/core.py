@@ -683,24 +683,28 @@ def warm_up() -> float:
     """Compile (or load from numba's on-disk cache) every kernel with a tiny run; return the
     seconds it took. Call once per worker process so the first real request does not pay it."""
     started = time.perf_counter()
+    # More seekers than a block, so the parallel loop runs too, not just the one-thread path.
     seekers = [
-        Seeker(1, 450_000, 400_000, ("a", "b"), ("car",), 45.0, 0.0, 40.0, True),
-        Seeker(2, None, None, ("b",), (), 45.0, 0.0, 40.0, False),
+        Seeker(i, 450_000 + 100 * i, 400_000, ("a", "b"), ("car",), 45.0, 0.0, 40.0, True)
+        for i in range(1, 2 * BLOCK + 2)
     ]
+    seekers.append(Seeker(0, None, None, ("b",), (), 45.0, 0.0, 40.0, False))
     vacancies = [
         Vacancy(1, 1, 451_000, 400_000, skills=("a",), essential_skills=("a",)),
         Vacancy(2, 1, None, None, remote=True, skills=("b",)),
     ]
-    occupations = sp.csr_matrix(np.eye(2))
+    titles = sp.csr_matrix(np.eye(2))
+    owner = [0, len(seekers) - 1]
     result = match_all(
         seekers,
         vacancies,
         today=date(2026, 1, 1),
-        seeker_occupations=occupations,
-        vacancy_occupations=occupations,
+        seeker_occupations=titles,
+        vacancy_occupations=titles,
+        occupation_owner=owner,
     )
-    match_seeker(seekers[0], result.index, occupation_rows=occupations[0])
-    match(seekers, result.index, seeker_occupations=occupations, occupation_owner=[1, 0])
+    match_seeker(seekers[0], result.index, occupation_rows=titles[:1])
+    match_seeker(seekers[-1], result.index)
     return time.perf_counter() - started
 
 

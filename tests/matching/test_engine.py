@@ -335,3 +335,23 @@ def test_skill_space_round_trips_and_rare_skills_weigh_more():
     assert space.weight("never-seen") > space.weight("forklift")
     again = SkillSpace.from_dict(space.to_dict())
     assert again.weight("forklift") == space.weight("forklift")
+
+
+def test_an_incremental_run_sees_the_capacity_the_last_full_run_used():
+    # The last full run gave vacancy 1's twenty slots to others and found 60 people wanting it:
+    # for a seeker matched alone now, it is crowded and vacancy 2 comes first.
+    shown = weights.SHOWN_PER_POSITION
+    seekers = [alice()]
+    vacancies = [
+        vacancy(1, skills=("forklift", "warehouse", "first_aid")),
+        vacancy(2, positions=10),
+    ]
+    space = SkillSpace.fit([alice(id=i) for i in range(1, 61)], vacancies)
+    context = MatchContext(today=TODAY, skill_space=space, use_occupations=False)
+    fresh = VacancyIndex.build(vacancies, context=context)
+    assert match_seeker(seekers[0], fresh).matches.vacancy_id.tolist() == [1, 2]
+    busy = Congestion(allocated={1: shown}, demand={1: 3 * shown})
+    index = VacancyIndex.build(vacancies, context=context, congestion=busy)
+    one = match_seeker(seekers[0], index)
+    assert one.matches.vacancy_id.tolist() == [2, 1]
+    assert one.matches.crowded.tolist() == [False, True]
