@@ -15,6 +15,7 @@ API_MODULES = [
     "api.seekers",  # before the router, so seekers/me/ is not read as seekers/{pk}/
     "api.matching",
     "api.placements",
+    "api.reports",
     "api.employers",
     "api.skills",
 ]
