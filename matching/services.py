@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
 from matching import adapter
+from matching.bulk import insert_rows
 from matching.engine.core import MatchResult, match_all, seekers_within_reach
 from matching.engine.metrics import exposure_report
 from matching.engine.model import Congestion
@@ -56,37 +57,59 @@ def _run(
     )
 
 
-def _seeker_rows(result: MatchResult, reasons: dict, now) -> list[SeekerMatch]:
-    return [
-        SeekerMatch(
-            seeker_id=seeker_id,
-            vacancy_id=vacancy_id,
-            score=min(1.0, max(0.0, fit)),
-            adjusted=adjusted,
-            rank=rank,
-            fit_rank=fit_rank,
-            crowded=crowded,
-            reasons=reasons[(seeker_id, vacancy_id)],
-            engine_version=result.engine_version,
-            computed_at=now,
-        )
-        for seeker_id, vacancy_id, fit, adjusted, rank, fit_rank, crowded in result.matches.rows()
-    ]
+SEEKER_COLUMNS = (
+    "seeker_id",
+    "vacancy_id",
+    "score",
+    "adjusted",
+    "rank",
+    "fit_rank",
+    "crowded",
+    "reasons",
+    "engine_version",
+    "computed_at",
+)
+CANDIDATE_COLUMNS = ("vacancy_id", "seeker_id", "score", "reasons", "engine_version", "computed_at")
 
 
-def _candidate_rows(result: MatchResult, reasons: dict, now, *, only_vacancy=None) -> list:
-    return [
-        Candidate(
-            vacancy_id=vacancy_id,
-            seeker_id=seeker_id,
-            score=min(1.0, max(0.0, fit)),
-            reasons=reasons[(seeker_id, vacancy_id)],
-            engine_version=result.engine_version,
-            computed_at=now,
+def _seeker_rows(result: MatchResult, reasons: dict, now):
+    version = result.engine_version
+    for seeker_id, vacancy_id, fit, adjusted, rank, fit_rank, crowded in result.matches.rows():
+        yield (
+            seeker_id,
+            vacancy_id,
+            min(1.0, max(0.0, fit)),
+            adjusted,
+            rank,
+            fit_rank,
+            crowded,
+            reasons[(seeker_id, vacancy_id)],
+            version,
+            now,
         )
-        for vacancy_id, seeker_id, fit, _rank in result.candidates.rows()
-        if only_vacancy is None or vacancy_id == only_vacancy
-    ]
+
+
+def _candidate_rows(result: MatchResult, reasons: dict, now, *, only_vacancy=None):
+    version = result.engine_version
+    for vacancy_id, seeker_id, fit, _rank in result.candidates.rows():
+        if only_vacancy is None or vacancy_id == only_vacancy:
+            yield (
+                vacancy_id,
+                seeker_id,
+                min(1.0, max(0.0, fit)),
+                reasons[(seeker_id, vacancy_id)],
+                version,
+                now,
+            )
+
+
+def _write(result: MatchResult, reasons: dict, now, *, only_vacancy=None) -> None:
+    insert_rows(SeekerMatch, SEEKER_COLUMNS, _seeker_rows(result, reasons, now))
+    insert_rows(
+        Candidate,
+        CANDIDATE_COLUMNS,
+        _candidate_rows(result, reasons, now, only_vacancy=only_vacancy),
+    )
 
 
 def _record(kind: str, result: MatchResult, started, *, exposure=None, **extra) -> MatchRun:
@@ -122,8 +145,7 @@ def matches_recompute_all(
     with transaction.atomic():
         SeekerMatch.objects.all().delete()
         Candidate.objects.all().delete()
-        SeekerMatch.objects.bulk_create(_seeker_rows(result, reasons, now), batch_size=2000)
-        Candidate.objects.bulk_create(_candidate_rows(result, reasons, now), batch_size=2000)
+        _write(result, reasons, now)
         return _record(
             MatchRun.Kind.FULL,
             result,
@@ -151,8 +173,7 @@ def matches_recompute_seeker(*, seeker_id: int, today: dt.date | None = None) ->
     with transaction.atomic():
         SeekerMatch.objects.filter(seeker_id=seeker_id).delete()
         Candidate.objects.filter(seeker_id=seeker_id).delete()
-        SeekerMatch.objects.bulk_create(_seeker_rows(result, reasons, now))
-        Candidate.objects.bulk_create(_candidate_rows(result, reasons, now))
+        _write(result, reasons, now)
         return _record(MatchRun.Kind.SEEKER, result, started)
 
 
@@ -179,8 +200,5 @@ def matches_recompute_vacancy(*, vacancy_id: int, today: dt.date | None = None) 
     with transaction.atomic():
         SeekerMatch.objects.filter(seeker_id__in=reach).delete()
         Candidate.objects.filter(vacancy_id=vacancy_id).delete()
-        SeekerMatch.objects.bulk_create(_seeker_rows(result, reasons, now), batch_size=2000)
-        Candidate.objects.bulk_create(
-            _candidate_rows(result, reasons, now, only_vacancy=vacancy_id)
-        )
+        _write(result, reasons, now, only_vacancy=vacancy_id)
         return _record(MatchRun.Kind.VACANCY, result, started)
