@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from employers.models import EmployerMember
 from placements.models import Notification, OutcomeCheck, Placement, State
+from placements.selectors import OVERDUE_UNKNOWN_DAYS
 
 ANSWER_DAYS = 10  # product.md / issue 5: an employer is reminded after 10 days without an answer
 
@@ -86,7 +87,11 @@ def reminders_send(*, today: dt.date) -> int:
     employer). Return how many were new."""
     sent = 0
     week_ahead = today + dt.timedelta(days=7)
-    checks = OutcomeCheck.objects.filter(result="", due_on__lte=week_ahead).select_related(
+    # Past 28 days overdue a check counts as unknown (product.md): reminding stops there.
+    give_up = today - dt.timedelta(days=OVERDUE_UNKNOWN_DAYS)
+    checks = OutcomeCheck.objects.filter(
+        result="", due_on__lte=week_ahead, due_on__gte=give_up
+    ).select_related(
         "placement__seeker__user",
         "placement__seeker__mentor",
         "outside_job__seeker__user",

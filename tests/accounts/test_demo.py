@@ -25,7 +25,9 @@ def test_small_demo_town_is_complete_and_idempotent(settings):
     call_command("seed_demo", size="small")
     assert (User.objects.count(), SeekerProfile.objects.count(), Vacancy.objects.count()) == counts
 
-    assert SeekerProfile.objects.count() == 60 and Vacancy.objects.count() == 30
+    active = SeekerProfile.objects.exclude(user__username__startswith="past-")
+    assert active.count() == 60 and Vacancy.objects.count() == 30
+    assert SeekerProfile.objects.filter(user__username__startswith="past-").count() == 150
     demo = SeekerProfile.objects.get(user__username="demo-seeker")
     assert demo.mentor.username == "demo-mentor" and demo.share_with_employers
     assert demo.consents.count() == 1

@@ -267,6 +267,8 @@ def test_reminders_are_sent_once(world, started):
     assert first == 1 and len(mail.outbox) == 1 and "13-week check" in mail.outbox[0].body
     assert reminders_send(today=today) == 0
     assert Notification.objects.filter(user=world["mentor"]).count() == 1
+    # 28 days past due the check counts as unknown: no more reminders about it
+    assert reminders_send(today=dt.date(2026, 5, 5)) == 0
 
 
 def test_employer_reminded_after_ten_days_without_an_answer(world):

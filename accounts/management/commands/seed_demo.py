@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from employers.demo import employer_accounts, seed_employers, seed_vacancies
 from employers.models import EmployerMember
 from matching.lookups import postcode_index
+from placements.demo import seed_history
 from seekers.demo import demo_seeker_profile_values, role_accounts, seed_seekers
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
@@ -81,13 +82,25 @@ class Command(BaseCommand):
         employers.sort(key=lambda e: e != demo_org)  # the demo employer's organisation first
         steps.update()
 
-        seed_vacancies(
+        vacancies = seed_vacancies(
             rng=rng, employers=employers, count=n_vacancies, postcodes=locations, today=today
         )
         steps.update()
 
         users = role_accounts(role=Role.SEEKER, prefix="seeker", count=n_seekers - 1)
-        seed_seekers(rng=rng, users=users, mentors=mentors, locations=locations, today=today)
+        active = seed_seekers(
+            rng=rng, users=users, mentors=mentors, locations=locations, today=today
+        )
+        history = seed_history(
+            rng=rng,
+            today=today,
+            mentors=mentors,
+            locations=locations,
+            vacancies=vacancies,
+            active_profiles=active,
+            size=size,
+            admin=logins["demo-admin"],
+        )
         steps.update()
 
         town_centre = index.lookup("S70 2TA")
@@ -109,3 +122,4 @@ class Command(BaseCommand):
             f"{n_vacancies} vacancies from {n_employers} employers, {n_mentors} mentors and "
             f"{n_commissioners} commissioners on {len(locations)} Barnsley postcodes."
         )
+        self.stdout.write("History: " + ", ".join(f"{n} {what}" for what, n in history.items()))
