@@ -132,7 +132,7 @@ def matches_recompute_all(
     """Recompute every seeker's matches and every vacancy's candidates; replace all rows."""
     started = timezone.now()
     today = today or timezone.localdate()
-    profiles = list(SeekerProfile.objects.order_by("id"))
+    profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
     result = _run(
         profiles,
         _matchable_vacancies(),
@@ -184,7 +184,7 @@ def matches_recompute_vacancy(*, vacancy_id: int, today: dt.date | None = None) 
     vacancy = Vacancy.objects.filter(pk=vacancy_id).first()
     if vacancy is None:
         return None
-    profiles = list(SeekerProfile.objects.order_by("id"))
+    profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
     reach = set(
         seekers_within_reach(
             [adapter.seeker_input(p) for p in profiles], adapter.vacancy_input(vacancy)

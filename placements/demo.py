@@ -291,6 +291,7 @@ class _History:
                 first_name="Past",
                 last_name=f"{i:04d}",
                 date_joined=joined,
+                is_active=False,  # they have left the service: not matched, cannot sign in
             )
             user.set_unusable_password()
             users.append(user)
