@@ -118,6 +118,19 @@ class SeekerProfileSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class IntroducedSeekerSerializer(serializers.ModelSerializer):
+    """What an employer sees of a seeker introduced to them: name, contact and skills only
+    (never benefit group, equality fields, postcode or location)."""
+
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    email = serializers.EmailField(source="user.email")
+
+    class Meta:
+        model = SeekerProfile
+        fields = ["id", "first_name", "last_name", "email", "skills"]
+
+
 class SeekerFilter(django_filters.FilterSet):
     registered_after = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte")
     registered_before = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte")
@@ -143,6 +156,11 @@ class SeekerViewSet(
     filterset_class = SeekerFilter
     ordering_fields = ["registered_on", "updated_at", "id"]
     permission_classes = [roles(Role.SEEKER, Role.MENTOR, Role.EMPLOYER)]
+
+    def get_serializer_class(self):
+        if getattr(self.request.user, "role", None) == Role.EMPLOYER:
+            return IntroducedSeekerSerializer
+        return SeekerProfileSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -382,3 +382,24 @@ def test_admin_confirms_and_records_only_through_services(world, client):
     assert (check.result, check.recorded_by) == ("in_work", world["admin"])
     assert client.get(f"/admin/placements/placement/{placement.pk}/change/").status_code == 200
     assert AccessLogEntry.objects.filter(channel="admin", what="placement").exists()
+
+
+def test_employer_sees_introduced_seekers_with_contact_and_skills_only(world, as_user):
+    client = as_user(world["employer"])
+    assert client.get("/api/v1/seekers/").json()["results"] == []
+    placement = Placement.objects.create(
+        seeker=world["alice"],
+        vacancy=world["vacancy"],
+        state=State.PROPOSED,
+        invited_by_employer=True,
+    )
+    assert client.get(f"/api/v1/seekers/{world['alice'].pk}/").status_code == 404  # not yet
+    placement.state, placement.introduced_at = State.SEEKER_ACCEPTED, timezone.now()
+    placement.save()
+    body = client.get(f"/api/v1/seekers/{world['alice'].pk}/").json()
+    assert set(body) == {"id", "first_name", "last_name", "email", "skills"}
+    assert client.get(f"/api/v1/seekers/{world['sam'].pk}/").status_code == 404
+    assert (
+        client.patch(f"/api/v1/seekers/{world['alice'].pk}/", {"hours_max": 10}).status_code == 404
+    )
+    assert AccessLogEntry.objects.filter(actor=world["employer"], subject=world["seeker"]).exists()
