@@ -12,7 +12,12 @@ export DEBUG ?= 1
 
 .PHONY: venv demo demo-check test test-fast bench lint lock migrate clean
 
-venv: $(STAMP)
+venv: $(STAMP) node_modules/.package-lock.json
+
+# Front-end assets (GOV.UK Frontend) from the committed package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

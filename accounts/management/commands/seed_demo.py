@@ -7,6 +7,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import DateTimeField, F
+from django.db.models.functions import Cast
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -100,6 +102,11 @@ class Command(BaseCommand):
             active_profiles=active,
             size=size,
             admin=logins["demo-admin"],
+        )
+        # A profile was last changed when it was made, not today, so the caseload's "stuck"
+        # reflects the history just seeded.
+        SeekerProfile.objects.filter(pk__in=[p.pk for p in active]).update(
+            updated_at=Cast(F("registered_on"), DateTimeField())
         )
         steps.update()
 

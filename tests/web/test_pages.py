@@ -1,0 +1,138 @@
+"""The pages each role uses, with the API's visibility: the wrong role gets a 403, a record out of
+scope a 404, and a visitor who is not signed in goes to the sign-in page.
+
+The cast: alice (seeker, on maya's caseload, consenting), bob (employer at Acme, which has a
+forklift vacancy in town), maya (mentor), cora (commissioner), root (admin); eve works for Bolt.
+"""
+
+import pytest
+
+from accounts.models import AccessLogEntry, Role
+from matching.pseudonyms import pseudonym
+from matching.services import matches_recompute_all
+from tests.conftest import make_user
+from tests.factories import (
+    TOWN,
+    EmployerFactory,
+    EmployerMemberFactory,
+    SeekerProfileFactory,
+    VacancyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FORKLIFT = {
+    "typed": "forklift",
+    "id": "uk:forklift_counterbalance",
+    "label": "Counterbalance forklift licence",
+}
+
+
+@pytest.fixture
+def world(cast):
+    acme, bolt = EmployerFactory(name="Acme"), EmployerFactory(name="Bolt")
+    EmployerMemberFactory(user=cast["employer"], employer=acme)
+    eve = make_user("eve", Role.EMPLOYER)
+    EmployerMemberFactory(user=eve, employer=bolt)
+    profile = SeekerProfileFactory(
+        user=cast["seeker"],
+        mentor=cast["mentor"],
+        share_with_employers=True,
+        skills=[FORKLIFT],
+        travel_modes=["walk"],
+        **TOWN,
+    )
+    vacancy = VacancyFactory(employer=acme, title="Forklift driver", skills=[FORKLIFT], **TOWN)
+    far = VacancyFactory(
+        employer=bolt,
+        title="Forklift driver in London",
+        skills=[FORKLIFT],
+        postcode="SW1A 1AA",
+        easting=529090,
+        northing=179645,
+    )
+    matches_recompute_all()
+    return {**cast, "eve": eve, "profile": profile, "vacancy": vacancy, "far": far}
+
+
+PAGES = {
+    "matches": ("/matches/", {"seeker", "admin"}),
+    "caseload": ("/caseload/", {"mentor", "admin"}),
+    "vacancies": ("/vacancies/", {"employer", "admin"}),
+    "report": ("/report/", {"commissioner", "admin"}),
+}
+ROLES = ["seeker", "employer", "mentor", "commissioner", "admin"]
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_by_role(world, client, page, role):
+    url, allowed = PAGES[page]
+    client.force_login(world[role])
+    response = client.get(url)
+    if role not in allowed:
+        assert response.status_code == 403
+    elif role == "admin" and page == "matches":
+        assert response.status_code == 404  # an admin has no jobseeker profile
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_signed_out_visitors_go_to_sign_in(client, db, page):
+    response = client.get(PAGES[page][0])
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "role,target",
+    [
+        ("seeker", "/matches/"),
+        ("mentor", "/caseload/"),
+        ("employer", "/vacancies/"),
+        ("commissioner", "/report/"),
+    ],
+)
+def test_home_sends_each_role_to_its_place(world, client, role, target):
+    client.force_login(world[role])
+    assert client.get("/").url == target
+
+
+def test_seeker_sees_matches_with_reasons_and_why_not(world, client):
+    client.force_login(world["seeker"])
+    page = client.get("/matches/").content.decode()
+    assert "Forklift driver" in page and "Travel times are estimates" in page
+    why = client.get(f"/matches/{world['far'].pk}/").content.decode()
+    assert "Why this job is not a match" in why and "min" in why
+
+
+def test_employer_sees_candidates_by_reference_only(world, client):
+    client.force_login(world["employer"])
+    page = client.get(f"/vacancies/{world['vacancy'].pk}/candidates/").content.decode()
+    assert (
+        pseudonym(employer_id=world["vacancy"].employer_id, seeker_id=world["profile"].pk) in page
+    )
+    assert "alice" not in page and TOWN["postcode"] not in page
+    assert AccessLogEntry.objects.filter(actor=world["employer"], channel="web").exists()
+    assert client.get(f"/vacancies/{world['far'].pk}/candidates/").status_code == 404
+
+
+def test_mentor_caseload_page_is_access_logged(world, client):
+    client.force_login(world["mentor"])
+    assert "alice" in client.get("/caseload/").content.decode().lower()
+    assert AccessLogEntry.objects.filter(
+        actor=world["mentor"], channel="web", what="caseload"
+    ).exists()
+
+
+def test_report_page_shows_rules_chart_and_csv_link(world, client):
+    client.force_login(world["commissioner"])
+    page = client.get("/report/?grouping=year").content.decode()
+    assert "chart.svg?grouping=year" in page and "format=csv" in page
+    assert "rounded to the nearest 5" in page
+
+
+def test_sign_in_page_shows_an_error_summary(client, alice):
+    page = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    assert page.status_code == 200
+    assert b"There is a problem" in page.content and b'href="#id_username"' in page.content
