@@ -16,9 +16,9 @@ def outcome_inputs(*, as_of: dt.date):
     """Return (seekers, spells, checks) as the outcome rules' plain dataclasses."""
     seekers = [
         outcomes.Seeker(id=pk, registered_on=registered_on, benefit_group=group)
-        for pk, registered_on, group in SeekerProfile.objects.exclude(benefit_group="")
+        for pk, registered_on, group in SeekerProfile.objects.exclude(registration_benefit_group="")
         .filter(registered_on__lte=as_of)
-        .values_list("pk", "registered_on", "benefit_group")
+        .values_list("pk", "registered_on", "registration_benefit_group")
     ]
     spells = [
         outcomes.Spell(
@@ -66,7 +66,9 @@ def outcomes_report(*, grouping: str = "quarter", as_of: dt.date | None = None) 
     seekers, spells, checks = outcome_inputs(as_of=as_of)
     derived = outcomes.derive(seekers, spells, checks, as_of=as_of)
     body = report.build_report(derived, seekers, grouping=grouping, as_of=as_of)
-    unrecorded = SeekerProfile.objects.filter(benefit_group="", registered_on__lte=as_of).count()
+    unrecorded = SeekerProfile.objects.filter(
+        registration_benefit_group="", registered_on__lte=as_of
+    ).count()
     if unrecorded:
         shown = "<10" if unrecorded < 10 else str(report.round_count(unrecorded))
         body.setdefault("notes", []).append(

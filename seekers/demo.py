@@ -88,7 +88,8 @@ def profile_values(rng: random.Random, *, today: dt.date, location) -> dict:
         "hours_max": hours_max,
         "has_driving_licence": licence,
         "share_with_employers": rng.random() < 0.75,
-        "benefit_group": weighted(rng, BENEFIT_GROUPS),
+        "benefit_group": (group := weighted(rng, BENEFIT_GROUPS)),
+        "registration_benefit_group": group,
         "registered_on": today - dt.timedelta(days=rng.randint(0, 4 * 365)),
     }
     for field, choices in EQUALITY.items():
@@ -141,6 +142,7 @@ def demo_seeker_profile_values(*, rng: random.Random, today: dt.date, location) 
         has_driving_licence=False,
         share_with_employers=True,
         benefit_group="uc_searching",
+        registration_benefit_group="uc_searching",
         registered_on=today - dt.timedelta(days=90),
     )
     return values

@@ -109,6 +109,9 @@ def seeker_profile_update(
         return seeker
     for name in changed:
         setattr(seeker, name, data[name])
+    if "benefit_group" in changed and not seeker.registration_benefit_group:
+        seeker.registration_benefit_group = seeker.benefit_group
+        changed.append("registration_benefit_group")
     seeker.full_clean(exclude=["user", "mentor"])
     seeker.save(update_fields=[*changed, "updated_at"])
     if "share_with_employers" in changed:

@@ -70,3 +70,4 @@ class SeekerProfileFactory(factory.django.DjangoModelFactory):
     travel_modes = factory.LazyFunction(lambda: ["public_transport"])
     registered_on = factory.LazyFunction(dt.date.today)
     benefit_group = "uc_searching"
+    registration_benefit_group = factory.SelfAttribute("benefit_group")

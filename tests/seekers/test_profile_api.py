@@ -175,3 +175,17 @@ def test_terminated_and_oddly_typed_postcodes_are_accepted(
     assert response.status_code == 200, response.content
     alice_profile.refresh_from_db()
     assert alice_profile.postcode == stored and alice_profile.easting is not None
+
+
+def test_the_group_at_registration_is_kept_when_the_group_changes(as_user, maya, alice):
+    profile = SeekerProfileFactory(
+        user=alice, mentor=maya, benefit_group="", registration_benefit_group=""
+    )
+    client = as_user(maya)
+    client.patch(f"/api/v1/seekers/{profile.id}/", {"benefit_group": "esa_new"})
+    client.patch(f"/api/v1/seekers/{profile.id}/", {"benefit_group": "uc_searching"})
+    profile.refresh_from_db()
+    assert (profile.benefit_group, profile.registration_benefit_group) == (
+        "uc_searching",
+        "esa_new",
+    )
