@@ -10,4 +10,9 @@ urlpatterns = [
     path("vacancies/", views.vacancies, name="web-vacancies"),
     path("vacancies/<int:vacancy_id>/candidates/", views.candidates, name="web-candidates"),
     path("report/", views.report, name="web-report"),
+    path("profile/", views.profile, name="web-profile"),
+    path("matches/<int:vacancy_id>/introduction/", views.ask_introduction, name="web-introduction"),
+    path("placements/", views.my_placements, name="web-placements"),
+    path("privacy/", views.privacy, name="web-privacy"),
+    path("accessibility/", views.accessibility, name="web-accessibility"),
 ]

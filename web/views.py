@@ -152,3 +152,116 @@ def report(request):
             "table": chart_data_table(body),
         },
     )
+
+
+TRAVEL_CHOICES = [
+    ("walk", "Walking"),
+    ("cycle", "Cycling"),
+    ("public_transport", "Bus or train"),
+    ("car", "Car"),
+]
+
+
+def _profile_data(post) -> dict:
+    """Turn the profile form's fields into the API serializer's input (one set of rules)."""
+    data = {
+        "postcode": post.get("postcode", ""),
+        "skills": [s.strip() for s in post.get("skills", "").split(",") if s.strip()],
+        "desired_titles": [
+            t.strip() for t in post.get("desired_titles", "").split(",") if t.strip()
+        ],
+        "travel_modes": post.getlist("travel_modes"),
+        "share_with_employers": post.get("share_with_employers") == "yes",
+        "has_driving_licence": post.get("has_driving_licence") == "yes",
+    }
+    for name in ("max_travel_minutes", "hours_min", "hours_max"):
+        data[name] = post.get(name, "")
+    return data
+
+
+@for_roles(Role.SEEKER)
+def profile(request):
+    """A seeker's profile, validated by the same serializer as ``seekers/me/``."""
+    from api.seekers import SeekerProfileSerializer
+    from seekers.services import seeker_profile_update
+
+    seeker = _own_profile(request)
+    errors, saved = {}, False
+    if request.method == "POST":
+        serializer = SeekerProfileSerializer(
+            seeker, data=_profile_data(request.POST), partial=True, context={"request": request}
+        )
+        if serializer.is_valid():
+            seeker = seeker_profile_update(
+                seeker=seeker, by=request.user, data=serializer.validated_data, channel="web"
+            )
+            saved = True
+        else:
+            errors = {
+                field: " ".join(str(m) for m in messages)
+                if isinstance(messages, list)
+                else str(messages)
+                for field, messages in serializer.errors.items()
+            }
+    return render(
+        request,
+        "web/profile.html",
+        {
+            "seeker": seeker,
+            "errors": errors,
+            "saved": saved,
+            "posted": request.POST,
+            "travel_choices": TRAVEL_CHOICES,
+            "skills_text": ", ".join(s["typed"] for s in seeker.skills),
+            "titles_text": ", ".join(seeker.desired_titles),
+        },
+    )
+
+
+@for_roles(Role.SEEKER)
+def ask_introduction(request, vacancy_id: int):
+    """Ask for an introduction from a match (POST only)."""
+    from django.contrib import messages
+
+    from jobmatch.errors import DomainError
+    from placements.services import placement_request_introduction
+
+    if request.method != "POST":
+        return redirect("web-match", vacancy_id=vacancy_id)
+    seeker = _own_profile(request)
+    match = seeker_matches(seeker=seeker).filter(vacancy_id=vacancy_id).first()
+    if match is None:
+        raise Http404("This vacancy is not among your matches.")
+    try:
+        placement_request_introduction(seeker=seeker, vacancy=match.vacancy, by=request.user)
+        messages.success(
+            request,
+            "We have asked the employer to consider you. "
+            "You will see their answer under My placements.",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("web-match", vacancy_id=vacancy_id)
+
+
+@for_roles(Role.SEEKER)
+def my_placements(request):
+    from placements.models import State
+    from placements.selectors import placement_list_for
+
+    rows = [
+        {
+            "placement": p,
+            "history": [(e.at, State(e.to_state).label, e.reason) for e in p.history.all()],
+        }
+        for p in placement_list_for(user=request.user).prefetch_related("history")
+    ]
+    return render(request, "web/placements.html", {"rows": rows})
+
+
+def privacy(request):
+    return render(request, "web/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "web/accessibility.html")

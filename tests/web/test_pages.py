@@ -136,3 +136,59 @@ def test_sign_in_page_shows_an_error_summary(client, alice):
     page = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
     assert page.status_code == 200
     assert b"There is a problem" in page.content and b'href="#id_username"' in page.content
+
+
+@pytest.mark.parametrize("url", ["/profile/", "/placements/"])
+@pytest.mark.parametrize("role", ROLES)
+def test_seeker_pages_by_role(world, client, url, role):
+    client.force_login(world[role])
+    status = client.get(url).status_code
+    # an admin has no profile of their own, but sees every placement
+    expected = {"seeker": 200, "admin": 404 if url == "/profile/" else 200}
+    assert status == expected.get(role, 403)
+
+
+def test_profile_form_saves_through_the_service_and_names_errors(world, client):
+    client.force_login(world["seeker"])
+    form = {
+        "postcode": "s70 2ta",
+        "skills": "forklift licence, customer service",
+        "desired_titles": "warehouse operative",
+        "travel_modes": ["walk", "car"],
+        "max_travel_minutes": "40",
+        "hours_min": "16",
+        "hours_max": "37",
+        "share_with_employers": "yes",
+    }
+    page = client.post("/profile/", form)
+    assert page.status_code == 200 and b"Your profile is saved" in page.content
+    world["profile"].refresh_from_db()
+    assert world["profile"].postcode == "S70 2TA" and world["profile"].travel_modes == [
+        "walk",
+        "car",
+    ]
+    assert [s["typed"] for s in world["profile"].skills] == ["forklift licence", "customer service"]
+    bad = client.post("/profile/", {**form, "postcode": "BT1 1AA"})
+    text = bad.content.decode()
+    assert "There is a problem" in text and 'href="#id_postcode"' in text
+    assert "Northern Ireland postcodes are not supported" in text
+    hours = client.post("/profile/", {**form, "hours_min": "40"}).content.decode()
+    assert 'href="#id_hours_min"' in hours and "more than the most hours" in hours
+    world["profile"].refresh_from_db()
+    assert world["profile"].postcode == "S70 2TA"  # nothing half-written
+
+
+def test_seeker_asks_for_an_introduction_from_the_match_page(world, client):
+    client.force_login(world["seeker"])
+    response = client.post(f"/matches/{world['vacancy'].pk}/introduction/", follow=True)
+    assert b"We have asked the employer" in response.content
+    assert b"Introduction accepted" in client.get("/placements/").content
+    again = client.post(f"/matches/{world['vacancy'].pk}/introduction/", follow=True)
+    assert b"already an open placement" in again.content
+    assert client.post(f"/matches/{world['far'].pk}/introduction/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/privacy/", "/accessibility/"])
+def test_public_pages(client, db, url):
+    page = client.get(url)
+    assert page.status_code == 200 and b"JobMatch" in page.content
