@@ -13,6 +13,9 @@ urlpatterns = [
     path("profile/", views.profile, name="web-profile"),
     path("matches/<int:vacancy_id>/introduction/", views.ask_introduction, name="web-introduction"),
     path("placements/", views.my_placements, name="web-placements"),
+    path("vacancies/<int:vacancy_id>/invite/", views.invite, name="web-invite"),
+    path("inbox/", views.inbox, name="web-inbox"),
+    path("inbox/<int:placement_id>/<str:action>/", views.employer_answer, name="web-answer"),
     path("privacy/", views.privacy, name="web-privacy"),
     path("accessibility/", views.accessibility, name="web-accessibility"),
 ]

@@ -265,3 +265,99 @@ def privacy(request):
 
 def accessibility(request):
     return render(request, "web/accessibility.html")
+
+
+@for_roles(Role.EMPLOYER)
+def invite(request, vacancy_id: int):
+    """Invite a candidate, known by reference, to a vacancy (POST only)."""
+    from django.contrib import messages
+
+    from jobmatch.errors import DomainError
+    from matching.pseudonyms import seeker_for_pseudonym
+    from placements.services import placement_invite
+
+    vacancy = vacancy_writable_for(user=request.user).filter(pk=vacancy_id).first()
+    if vacancy is None:
+        raise Http404("No such vacancy among yours.")
+    if request.method == "POST":
+        candidates = vacancy_candidates(vacancy=vacancy, user=request.user)
+        seeker_id = seeker_for_pseudonym(
+            employer_id=vacancy.employer_id,
+            code=request.POST.get("pseudonym", ""),
+            seeker_ids=candidates.values_list("seeker_id", flat=True),
+        )
+        if seeker_id is None:
+            messages.error(request, "That reference is not one of this vacancy's candidates.")
+        else:
+            try:
+                placement_invite(
+                    seeker=SeekerProfile.objects.get(pk=seeker_id), vacancy=vacancy, by=request.user
+                )
+                messages.success(
+                    request,
+                    "Invitation sent. You will see the candidate's name "
+                    "if they accept the introduction.",
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+    return redirect("web-candidates", vacancy_id=vacancy_id)
+
+
+@for_roles(Role.EMPLOYER)
+def inbox(request):
+    """The employer's placements, by reference until the introduction, with answers to give."""
+    from placements.selectors import placement_list_for
+
+    rows = []
+    for p in placement_list_for(user=request.user).filter(
+        state__in=["seeker_accepted", "interview", "offered", "start_pending", "in_work"]
+    ):
+        hidden = p.introduced_at is None
+        rows.append(
+            {
+                "placement": p,
+                "who": pseudonym(employer_id=p.vacancy.employer_id, seeker_id=p.seeker_id)
+                if hidden
+                else (p.seeker.user.get_full_name() or p.seeker.user.username),
+            }
+        )
+    from placements.models import DeclineReason
+
+    return render(request, "web/inbox.html", {"rows": rows, "reasons": DeclineReason.choices})
+
+
+EMPLOYER_ACTIONS = {"interview", "offer", "reject", "confirm-start"}
+
+
+@for_roles(Role.EMPLOYER)
+def employer_answer(request, placement_id: int, action: str):
+    """Answer a placement from the inbox (POST only): one service call per action."""
+    from django.contrib import messages
+
+    from jobmatch.errors import DomainError
+    from placements import services
+    from placements.selectors import placement_list_for
+
+    placement = placement_list_for(user=request.user).filter(pk=placement_id).first()
+    if placement is None or action not in EMPLOYER_ACTIONS:
+        raise Http404("No such placement among yours.")
+    if request.method == "POST":
+        try:
+            if action == "reject":
+                services.placement_reject(
+                    placement=placement,
+                    by=request.user,
+                    decline_reason=request.POST.get("reason", ""),
+                    text=request.POST.get("text", ""),
+                )
+            else:
+                service = {
+                    "interview": services.placement_interview,
+                    "offer": services.placement_offer,
+                    "confirm-start": services.placement_confirm_start,
+                }[action]
+                service(placement=placement, by=request.user)
+            messages.success(request, "Your answer is recorded.")
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("web-inbox")

@@ -192,3 +192,45 @@ def test_seeker_asks_for_an_introduction_from_the_match_page(world, client):
 def test_public_pages(client, db, url):
     page = client.get(url)
     assert page.status_code == 200 and b"JobMatch" in page.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_inbox_by_role(world, client, role):
+    client.force_login(world[role])
+    assert client.get("/inbox/").status_code == (200 if role in ("employer", "admin") else 403)
+
+
+def test_employer_invites_then_answers_from_the_inbox(world, client):
+    from placements.models import Placement
+
+    code = pseudonym(employer_id=world["vacancy"].employer_id, seeker_id=world["profile"].pk)
+    client.force_login(world["employer"])
+    response = client.post(
+        f"/vacancies/{world['vacancy'].pk}/invite/", {"pseudonym": code}, follow=True
+    )
+    assert b"Invitation sent" in response.content
+    placement = Placement.objects.get(seeker=world["profile"], vacancy=world["vacancy"])
+    assert placement.state == "proposed" and placement.invited_by_employer
+    placement.state = "seeker_accepted"
+    placement.introduced_at = placement.created_at
+    placement.save()
+    inbox = client.get("/inbox/").content.decode()
+    assert "alice" in inbox  # introduced: the name shows
+    declined = client.post(
+        f"/inbox/{placement.pk}/reject/", {"reason": "other", "text": ""}, follow=True
+    )
+    assert b"Say why in a few words" in declined.content
+    client.post(f"/inbox/{placement.pk}/interview/")
+    placement.refresh_from_db()
+    assert placement.state == "interview"
+    assert client.post(f"/inbox/{placement.pk}/teleport/").status_code == 404
+
+
+def test_other_employers_cannot_invite_or_answer(world, client):
+    client.force_login(world["eve"])
+    assert (
+        client.post(
+            f"/vacancies/{world['vacancy'].pk}/invite/", {"pseudonym": "C-AAAAAA"}
+        ).status_code
+        == 404
+    )
