@@ -30,6 +30,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
             "EMAIL_URL",
             "TIME_ZONE",
             "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests, never in deployment
         }
     }
     return subprocess.run(

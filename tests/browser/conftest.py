@@ -1,0 +1,92 @@
+"""Browser tests: Playwright driving Debian's Chromium (Playwright's own browser download is not
+available here) against pytest-django's live server.
+
+Without Chromium these tests skip, except where ``CI`` is set: there a missing browser fails the
+run, so CI cannot go green without having run them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "var" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium()
+    if executable is None or not AXE.exists():
+        message = "browser tests need Debian's chromium and npm's axe-core (make venv)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API, tests only
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=CHROMIUM_ARGS,
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """Open a page at a viewport width; sign in first if a username is given."""
+    pages = []
+
+    def _open(width: int = 1280, username: str | None = None, password: str = "pw"):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        pages.append(page)
+        if username:
+            page.goto(live_server.url + "/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", password)
+            page.click("button[type=submit]")
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def check_page(page, name: str) -> None:
+    """Assert no serious or critical axe violations and no horizontal scroll; save a screenshot."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        (v["id"], v["impact"], v["help"])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{name}: {bad}"
+    width = page.viewport_size["width"]
+    wide = page.evaluate(
+        "document.documentElement.scrollWidth > window.innerWidth ? [...document.querySelectorAll("
+        "'body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className) : []"
+    )
+    assert not wide, f"{name}: horizontal scroll at {width} px, from {wide}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)

@@ -1,0 +1,126 @@
+"""One journey per role in a real browser, each with a wrong input and its error message; every
+page checked with axe (no serious or critical violations) and for horizontal scroll at 360 px.
+
+The cast: alice (seeker, maya's caseload), bob (employer at Acme, forklift vacancy in town),
+maya (mentor), cora (commissioner). Passwords are "pw-<name>-2026".
+"""
+
+import pytest
+
+from accounts.models import Role
+from matching.services import matches_recompute_all
+from tests.conftest import make_user
+from tests.factories import (
+    TOWN,
+    EmployerFactory,
+    EmployerMemberFactory,
+    SeekerProfileFactory,
+    VacancyFactory,
+)
+
+from .conftest import check_page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FORKLIFT = {
+    "typed": "forklift",
+    "id": "uk:forklift_counterbalance",
+    "label": "Counterbalance forklift licence",
+}
+
+
+@pytest.fixture
+def town(db):
+    alice, bob = make_user("alice", Role.SEEKER), make_user("bob", Role.EMPLOYER)
+    maya = make_user("maya", Role.MENTOR)
+    make_user("cora", Role.COMMISSIONER)
+    acme = EmployerFactory(name="Acme")
+    EmployerMemberFactory(user=bob, employer=acme)
+    SeekerProfileFactory(
+        user=alice,
+        mentor=maya,
+        share_with_employers=True,
+        skills=[FORKLIFT],
+        travel_modes=["walk"],
+        desired_titles=["forklift driver"],
+        **TOWN,
+    )
+    vacancy = VacancyFactory(employer=acme, title="Forklift driver", skills=[FORKLIFT], **TOWN)
+    matches_recompute_all()
+    return {"vacancy": vacancy}
+
+
+def sign_in_wrongly_then_rightly(page, url, username):
+    page.goto(url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "not-the-password")
+    page.click("button[type=submit]")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "did not match" in page.inner_text(".govuk-error-summary")
+    check_page(page, "sign-in-error")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}-2026")
+    page.click("button[type=submit]")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_seeker_journey(town, page_at, live_server, width):
+    page = page_at(width)
+    sign_in_wrongly_then_rightly(page, live_server.url, "alice")
+    assert page.url.endswith("/matches/")
+    assert "Forklift driver" in page.inner_text("main")
+    check_page(page, "seeker-matches")
+    page.goto(live_server.url + "/profile/")
+    page.fill("#id_postcode", "BT1 1AA")
+    page.click("main button[type=submit]")
+    assert "Northern Ireland postcodes are not supported" in page.inner_text(".govuk-error-summary")
+    check_page(page, "seeker-profile-error")
+    page.fill("#id_postcode", "S70 2TA")
+    page.click("main button[type=submit]")
+    assert "Your profile is saved" in page.inner_text("main")
+    page.goto(live_server.url + f"/matches/{town['vacancy'].pk}/")
+    check_page(page, "seeker-match")
+    page.click("text=Ask for an introduction")
+    assert "We have asked the employer" in page.inner_text("main")
+    page.goto(live_server.url + "/placements/")
+    assert "Introduction accepted" in page.inner_text("main")
+    check_page(page, "seeker-placements")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_employer_journey(town, page_at, live_server, width):
+    page = page_at(width)
+    sign_in_wrongly_then_rightly(page, live_server.url, "bob")
+    assert page.url.endswith("/vacancies/")
+    check_page(page, "employer-vacancies")
+    page.click("text=See candidates")
+    check_page(page, "employer-candidates")
+    page.click("main button:has-text('Invite')")
+    assert "Invitation sent" in page.inner_text("main")
+    page.goto(live_server.url + "/inbox/")
+    check_page(page, "employer-inbox")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_mentor_journey(town, page_at, live_server, width):
+    page = page_at(width)
+    sign_in_wrongly_then_rightly(page, live_server.url, "maya")
+    assert page.url.endswith("/caseload/")
+    assert "alice" in page.inner_text("main")
+    check_page(page, "mentor-caseload")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_commissioner_journey(town, page_at, live_server, width):
+    page = page_at(width)
+    sign_in_wrongly_then_rightly(page, live_server.url, "cora")
+    assert page.url.endswith("/report/")
+    assert "rounded to the nearest 5" in page.inner_text("main")
+    check_page(page, "commissioner-report")
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/privacy/", "/accessibility/"])
+def test_public_pages(page_at, live_server, path, db):
+    page = page_at(360)
+    page.goto(live_server.url + path)
+    check_page(page, "public" + path.replace("/", "-").rstrip("-"))
