@@ -215,3 +215,12 @@ def test_closing_a_vacancy_recomputes_on_commit(
 def test_export_includes_matches(town, as_user, alice):
     body = as_user(alice).get("/api/v1/seekers/me/export/").json()
     assert {m["vacancy_id"] for m in body["matches"]} == {town["near"].id, town["bolt"].id}
+
+
+def test_matches_list_makes_a_fixed_number_of_queries(
+    town, as_user, alice, django_assert_max_num_queries
+):
+    client = as_user(alice)
+    with django_assert_max_num_queries(4):  # profile, count, page of matches with vacancies
+        response = client.get("/api/v1/seekers/me/matches/")
+    assert len(response.json()["results"]) == 2

@@ -403,3 +403,13 @@ def test_employer_sees_introduced_seekers_with_contact_and_skills_only(world, as
         client.patch(f"/api/v1/seekers/{world['alice'].pk}/", {"hours_max": 10}).status_code == 404
     )
     assert AccessLogEntry.objects.filter(actor=world["employer"], subject=world["seeker"]).exists()
+
+
+def test_caseload_query_count_does_not_grow_with_the_caseload(
+    world, as_user, django_assert_max_num_queries
+):
+    for _ in range(10):
+        SeekerProfileFactory(mentor=world["mentor"])
+    with django_assert_max_num_queries(4):  # count, page (annotated), access log insert
+        rows = as_user(world["mentor"]).get("/api/v1/caseload/").json()["results"]
+    assert len(rows) == 11
