@@ -33,9 +33,6 @@ class User(AbstractUser):
         """Return the role as the API shows it: ``admin`` for staff without a role."""
         return self.role or ("admin" if self.is_staff else "")
 
-    def has_role(self, role: str) -> bool:
-        return self.role == role
-
 
 class AccessLogEntry(models.Model):
     """A read or change of a seeker's record by a person other than the seeker. Append-only."""

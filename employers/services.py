@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -75,7 +74,7 @@ def vacancy_update(*, vacancy: Vacancy, by: User, data: dict[str, Any]) -> Vacan
 
 
 @transaction.atomic
-def vacancy_close(*, vacancy: Vacancy, by: User, today: dt.date | None = None) -> Vacancy:
+def vacancy_close(*, vacancy: Vacancy, by: User) -> Vacancy:
     """Close a vacancy to new matches and applications."""
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
     if vacancy.status in (VacancyStatus.CLOSED, VacancyStatus.FILLED):

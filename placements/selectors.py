@@ -32,10 +32,11 @@ from placements.models import (
     PlacementEvent,
     State,
 )
+from placements.outcomes import OVERDUE_AFTER_DAYS
 from seekers.models import SeekerProfile
 
 STUCK_DAYS = 28  # product.md: a seeker is stuck after 28 days without progress
-OVERDUE_UNKNOWN_DAYS = 28  # product.md: a check unrecorded 28 days after due counts as unknown
+OVERDUE_UNKNOWN_DAYS = OVERDUE_AFTER_DAYS  # one definition, in the outcome rules
 ANSWER_DAYS = 10  # issue 5: an introduction answered within 10 days counts as answered
 
 
@@ -140,7 +141,3 @@ def caseload_for(*, user: User, now: dt.datetime | None = None) -> QuerySet[Seek
         )
     )
     return seekers.order_by("-stuck", "last_progress", "id")
-
-
-def checks_for(*, placement: Placement) -> QuerySet[OutcomeCheck]:
-    return placement.checks.order_by("week")

@@ -26,9 +26,8 @@ from placements.models import (
     PlacementEvent,
     State,
 )
+from placements.outcomes import CHECK_WEEKS, checks_due
 from seekers.models import SeekerProfile
-
-CHECK_WEEKS = (13, 26)  # product.md: a start creates checks due at 13 and 26 weeks
 
 # What may follow each state, and the action that does it (for 409 messages).
 ACTIONS = {
@@ -395,9 +394,9 @@ def _checks_create(
             placement=placement,
             outside_job=outside_job,
             week=week,
-            due_on=start + dt.timedelta(weeks=week),
+            due_on=due,
         )
-        for week in CHECK_WEEKS
+        for week, due in zip(CHECK_WEEKS, checks_due(start), strict=True)
     )
 
 
