@@ -14,3 +14,13 @@ class SignInThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PasswordResetThrottle(SignInThrottle):
+    """Limit password-reset requests per client address, in a bucket of their own, at the
+    ``password_reset`` rate if one is configured, else the sign-in rate."""
+
+    scope = "password_reset"
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get(self.scope) or self.THROTTLE_RATES.get(SignInThrottle.scope)

@@ -1,24 +1,166 @@
-"""The session sign-in page (restyled by the web pages later), throttled per client address."""
+"""Account pages: sign-in (throttled per client address), the account page, password change and
+password reset by email (Django's auth views with the service's templates; the reset form is
+throttled per client address too and never says whether an address has an account)."""
 
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
 
-from accounts.throttles import SignInThrottle
+from accounts.middleware import IDLE_COOKIE
+from accounts.throttles import PasswordResetThrottle, SignInThrottle
+
+
+def too_many_attempts(request, throttle, what: str):
+    """The page for a throttled POST: status 429 with ``Retry-After``."""
+    wait = int(throttle.wait() or 60)
+    response = render(
+        request,
+        "accounts/too_many.html",
+        {"what": what, "wait": wait, "back": request.path},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def form_errors(form) -> dict[str, str]:
+    """A Django form's errors as ``{field: message}`` for the shared error summary."""
+    return {field: " ".join(str(m) for m in messages) for field, messages in form.errors.items()}
+
+
+class ErrorsMixin:
+    """Give templates ``errors`` (one message per field) and ``posted`` for a bound form."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context["errors"] = form_errors(form) if form is not None and form.is_bound else {}
+        return context
 
 
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.COOKIES.get(IDLE_COOKIE):
+            response.delete_cookie(IDLE_COOKIE)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["idle_signed_out"] = self.request.method == "GET" and bool(
+            self.request.COOKIES.get(IDLE_COOKIE)
+        )
+        return context
+
     def post(self, request, *args, **kwargs):
         throttle = SignInThrottle()
         if not throttle.allow_request(request, self):
-            wait = throttle.wait()
-            response = HttpResponse(
-                f"Too many sign-in attempts. Wait {int(wait or 60)} seconds and try again.",
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = str(int(wait or 60))
-            return response
+            return too_many_attempts(request, throttle, "sign-in attempts")
         return super().post(request, *args, **kwargs)
+
+
+@login_required
+def account(request):
+    """The signed-in person's account: who they are and where to change things."""
+    return render(request, "accounts/account.html")
+
+
+MISMATCH = "The new passwords do not match. Enter the same new password in both boxes."
+
+
+class PlainWordsMixin:
+    """Messages that name the field and say how to put it right; a weak new password is reported
+    on the first new-password box, where it was typed."""
+
+    required = {
+        "old_password": "Enter your current password.",
+        "new_password1": "Enter a new password.",
+        "new_password2": "Enter your new password again to confirm it.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.required.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        if "new_password2" not in self.errors:
+            self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class SetPasswordForm(PlainWordsMixin, auth_forms.SetPasswordForm):
+    error_messages = {"password_mismatch": MISMATCH}
+
+
+class PasswordChangeForm(PlainWordsMixin, auth_forms.PasswordChangeForm):
+    error_messages = {
+        "password_mismatch": MISMATCH,
+        "password_incorrect": "Your current password is not right. Enter the password you "
+        "signed in with.",
+    }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            required="Enter your email address.",
+            invalid="Enter your email address in the right format, like name@example.com.",
+        )
+
+
+class PasswordChangeView(ErrorsMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+class PasswordResetView(ErrorsMixin, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = PasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        throttle = PasswordResetThrottle()
+        if not throttle.allow_request(request, self):
+            return too_many_attempts(request, throttle, "password reset requests")
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        days = settings.PASSWORD_RESET_TIMEOUT // 86400
+        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+        return super().get_context_data(
+            reset_days=f"{days} days" if days > 1 else f"{hours} hours", **kwargs
+        )
+
+
+class PasswordResetConfirmView(ErrorsMixin, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -16,9 +16,8 @@ from accounts.models import Role
 from api.permissions import roles
 from employers.selectors import vacancy_list_for, vacancy_writable_for
 from jobmatch.errors import Conflict, NotAllowed, NotFound
-from matching.models import SeekerMatch
 from matching.pseudonyms import pseudonym, seeker_for_pseudonym
-from matching.selectors import match_explain, vacancy_candidates
+from matching.selectors import is_a_match, vacancy_candidates
 from placements import selectors, services
 from placements.models import (
     CheckResult,
@@ -119,6 +118,13 @@ class PlacementSerializer(serializers.ModelSerializer):
         return services.ACTIONS.get(placement.state, [])
 
 
+DATE_ERRORS = {
+    "invalid": "Enter the date as year-month-day, for example 2026-12-01.",
+    "required": "Enter the date, for example 2026-12-01.",
+    "null": "Enter the date, for example 2026-12-01.",
+}
+
+
 class NewPlacementSerializer(serializers.Serializer):
     vacancy = serializers.IntegerField()
     seeker = serializers.IntegerField(
@@ -136,11 +142,11 @@ class RejectSerializer(serializers.Serializer):
 
 
 class AcceptOfferSerializer(serializers.Serializer):
-    start_date = serializers.DateField()
+    start_date = serializers.DateField(error_messages=DATE_ERRORS)
 
 
 class EndSerializer(serializers.Serializer):
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(error_messages=DATE_ERRORS)
     reason = serializers.CharField(max_length=500)
 
 
@@ -152,12 +158,6 @@ class RecordCheckSerializer(serializers.Serializer):
         max_digits=4, decimal_places=1, min_value=0, max_value=80, required=False, allow_null=True
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-def _is_a_match(seeker: SeekerProfile, vacancy) -> bool:
-    if SeekerMatch.objects.filter(seeker=seeker, vacancy=vacancy).exists():
-        return True
-    return match_explain(profile=seeker, vacancy=vacancy, today=timezone.localdate()).is_match
 
 
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -215,7 +215,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             if seeker is None:
                 raise NotFound("No such seeker on your caseload.")
             make = services.placement_propose
-        if not _is_a_match(seeker, vacancy):
+        if not is_a_match(seeker=seeker, vacancy=vacancy):
             raise Conflict(
                 "This vacancy is not a match for this seeker; see "
                 f"seekers/{seeker.pk}/matches/{vacancy.pk}/ for why."
@@ -348,8 +348,8 @@ class InvitationView(APIView):
 
 class OutsideJobSerializer(serializers.Serializer):
     employer_name = serializers.CharField(max_length=200)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField(required=False, allow_null=True)
+    start_date = serializers.DateField(error_messages=DATE_ERRORS)
+    end_date = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
     hours_per_week = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=1, max_value=80
     )
@@ -389,6 +389,32 @@ class OutsideJobView(APIView):
             "checks": CheckSerializer(job.checks.all(), many=True).data,
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OutsideJobCheckView(APIView):
+    """A mentor (or admin) records the 13- or 26-week check of an outside job."""
+
+    permission_classes = [roles(Role.MENTOR)]
+
+    @extend_schema(request=RecordCheckSerializer, responses=CheckSerializer)
+    def post(self, request, pk: int, job: int):
+        seeker = seeker_list_for(user=request.user).filter(pk=pk).first()
+        outside_job = None if seeker is None else seeker.outside_jobs.filter(pk=job).first()
+        if outside_job is None:
+            raise NotFound("No such outside job for a seeker on your caseload.")
+        data = RecordCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        check = outside_job.checks.filter(week=values.pop("week")).first()
+        check = services.check_record(check=check, by=request.user, **values)
+        access_log_record(
+            actor=request.user,
+            subject_ids=[seeker.user_id],
+            action="change",
+            channel="api",
+            what=f"outside job {outside_job.pk} check",
+        )
+        return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
 
 class CaseloadRowSerializer(serializers.ModelSerializer):
@@ -488,6 +514,11 @@ def register(router) -> None:
 urlpatterns = [
     path("vacancies/<int:pk>/invitations/", InvitationView.as_view(), name="api-invitations"),
     path("seekers/<int:pk>/outside-jobs/", OutsideJobView.as_view(), name="api-outside-jobs"),
+    path(
+        "seekers/<int:pk>/outside-jobs/<int:job>/checks/",
+        OutsideJobCheckView.as_view(),
+        name="api-outside-job-checks",
+    ),
     path("caseload/", CaseloadView.as_view(), name="api-caseload"),
     path("notifications/", NotificationList.as_view(), name="api-notifications"),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_htmx",
     "accounts",
     "employers",
     "seekers",
@@ -64,7 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.IdleSignOutMiddleware",  # says so on sign-in after idle expiry
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -159,7 +162,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # GOV.UK Frontend's CSS, JS and images, installed by `npm ci` from the committed package-lock.json.
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
-STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)] if GOVUK_FRONTEND_DIR.is_dir() else []
+# htmx (npm `htmx.org`) the same way, for the pages that load it (skill suggestions).
+HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"
+STATICFILES_DIRS = [
+    (prefix, folder)
+    for prefix, folder in [("govuk", GOVUK_FRONTEND_DIR), ("htmx", HTMX_DIR)]
+    if folder.is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

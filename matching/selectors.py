@@ -4,6 +4,7 @@ and a seeker without consent are filtered when results are read, never waiting f
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import Role, User
 from employers.models import Vacancy
@@ -75,6 +76,13 @@ def seeker_profile_for_matches(*, user: User, seeker_id: int) -> SeekerProfile |
     if user.role == Role.MENTOR:
         return profiles.filter(pk=seeker_id, mentor=user).first()
     return None
+
+
+def is_a_match(*, seeker: SeekerProfile, vacancy: Vacancy) -> bool:
+    """Whether a placement may start from this pair: a stored match, or one by today's rows."""
+    if SeekerMatch.objects.filter(seeker=seeker, vacancy=vacancy).exists():
+        return True
+    return match_explain(profile=seeker, vacancy=vacancy, today=timezone.localdate()).is_match
 
 
 def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from employers.models import EmployerMember
@@ -126,3 +127,12 @@ def reminders_send(*, today: dt.date) -> int:
                 f"{ANSWER_DAYS} days for an answer.",
             )
     return sent
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark ``user``'s unread notices as read: all of them, or only those in ``ids`` (others'
+    notices are never touched). Return how many changed."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())

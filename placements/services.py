@@ -40,6 +40,46 @@ ACTIONS = {
 }
 
 
+# Who may take each action (besides admins, who may take any).
+ACTORS = {
+    "accept": ("seeker", "mentor"),
+    "decline": ("seeker", "mentor"),
+    "accept-offer": ("seeker", "mentor"),
+    "decline-offer": ("seeker", "mentor"),
+    "withdraw": ("seeker", "mentor"),
+    "interview": ("employer",),
+    "offer": ("employer",),
+    "reject": ("employer",),
+    "confirm-start": ("employer", "mentor"),
+    "end": ("employer", "seeker", "mentor"),
+}
+
+
+def may_take(placement: Placement, user: User, action: str) -> bool:
+    """Whether this user is one of the parties who take ``action`` (whatever the state)."""
+    sides = {
+        "seeker": lambda: is_seeker(placement, user),
+        "mentor": lambda: is_mentor(placement, user),
+        "employer": lambda: is_employer(placement, user),
+    }
+    return user.is_staff or any(sides[who]() for who in ACTORS.get(action, ()))
+
+
+def actions_for(placement: Placement, user: User) -> list[str]:
+    """The actions allowed now that this user may take (for showing buttons; each service still
+    checks). A side that has already confirmed a start is not offered it again."""
+    allowed = []
+    for action in ACTIONS.get(placement.state, []):
+        if not may_take(placement, user, action):
+            continue
+        if action == "confirm-start" and not user.is_staff:
+            side = "employer" if is_employer(placement, user) else "mentor"
+            if getattr(placement, f"{side}_confirmed_at") is not None:
+                continue
+        allowed.append(action)
+    return allowed
+
+
 # --- who is asking --------------------------------------------------------------------------
 
 

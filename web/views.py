@@ -91,8 +91,11 @@ def match_detail(request, vacancy_id: int):
 @for_roles(Role.MENTOR)
 def caseload(request):
     rows = caseload_for(user=request.user)
-    if request.GET.get("stuck") == "1":
-        rows = rows.filter(stuck=True)
+    shown = request.GET.get("show", "")
+    if shown == "stuck" or request.GET.get("stuck") == "1":
+        shown, rows = "stuck", rows.filter(stuck=True)
+    elif shown == "checks_due" or request.GET.get("checks_due") == "1":
+        shown, rows = "checks_due", rows.filter(checks_due__gt=0)  # as the API's ?checks_due=1
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     access_log_record(
         actor=request.user,
@@ -101,7 +104,8 @@ def caseload(request):
         channel="web",
         what="caseload",
     )
-    return render(request, "web/caseload.html", {"page": page})
+    filters = [("", "Everyone"), ("stuck", "Stuck"), ("checks_due", "Checks due this week")]
+    return render(request, "web/caseload.html", {"page": page, "shown": shown, "filters": filters})
 
 
 @for_roles(Role.EMPLOYER)
@@ -162,8 +166,9 @@ TRAVEL_CHOICES = [
 ]
 
 
-def _profile_data(post) -> dict:
-    """Turn the profile form's fields into the API serializer's input (one set of rules)."""
+def _profile_data(post, *, with_them: bool = False) -> dict:
+    """Turn the profile form's fields into the API serializer's input (one set of rules). On a
+    mentor's or admin's page (``with_them``) also the fields only they may set, when filled in."""
     data = {
         "postcode": post.get("postcode", ""),
         "skills": [s.strip() for s in post.get("skills", "").split(",") if s.strip()],
@@ -176,20 +181,45 @@ def _profile_data(post) -> dict:
     }
     for name in ("max_travel_minutes", "hours_min", "hours_max"):
         data[name] = post.get(name, "")
+    if with_them:
+        for name in ("benefit_group", "registered_on"):
+            if post.get(name, "").strip():
+                data[name] = post[name].strip()
     return data
 
 
-@for_roles(Role.SEEKER)
-def profile(request):
-    """A seeker's profile, validated by the same serializer as ``seekers/me/``."""
-    from api.seekers import SeekerProfileSerializer
-    from seekers.services import seeker_profile_update
+PROFILE_LABELS = {
+    "postcode": "the postcode",
+    "skills": "the skills",
+    "desired_titles": "the jobs looked for",
+    "travel_modes": "how they can travel",
+    "max_travel_minutes": "the longest journey in minutes",
+    "hours_min": "the fewest hours a week",
+    "hours_max": "the most hours a week",
+    "benefit_group": "the benefit group",
+    "registered_on": "the registration date",
+}
 
-    seeker = _own_profile(request)
+
+def profile_page(request, seeker: SeekerProfile):
+    """A seeker's profile form, validated by the same serializer as ``seekers/me/`` and
+    ``seekers/{id}/`` and saved by the same service: the seeker's own page, or their mentor's
+    (or an admin's) page with them, which also sets the benefit group and registration date as
+    the API lets a mentor. Precondition: the caller may edit this profile."""
+    from api.seekers import SeekerProfileSerializer
+    from seekers.models import BenefitGroup
+    from seekers.services import seeker_profile_update
+    from web.field_messages import plain_errors
+    from web.forms import flatten_errors
+
+    with_them = seeker.user_id != request.user.pk
     errors, saved = {}, False
     if request.method == "POST":
         serializer = SeekerProfileSerializer(
-            seeker, data=_profile_data(request.POST), partial=True, context={"request": request}
+            seeker,
+            data=_profile_data(request.POST, with_them=with_them),
+            partial=True,
+            context={"request": request},
         )
         if serializer.is_valid():
             seeker = seeker_profile_update(
@@ -197,12 +227,10 @@ def profile(request):
             )
             saved = True
         else:
-            errors = {
-                field: " ".join(str(m) for m in messages)
-                if isinstance(messages, list)
-                else str(messages)
-                for field, messages in serializer.errors.items()
-            }
+            for key, message in flatten_errors(serializer.errors).items():
+                field = key.split(".")[0]  # a list item's error belongs to the list's field
+                errors[field] = f"{errors[field]} {message}" if field in errors else message
+            errors = plain_errors(serializer, errors, PROFILE_LABELS)
     return render(
         request,
         "web/profile.html",
@@ -214,8 +242,18 @@ def profile(request):
             "travel_choices": TRAVEL_CHOICES,
             "skills_text": ", ".join(s["typed"] for s in seeker.skills),
             "titles_text": ", ".join(seeker.desired_titles),
+            "with_them": with_them,
+            "name": seeker.user.get_full_name() or seeker.user.username,
+            "benefit_choices": BenefitGroup.choices,
         },
+        status=400 if errors else 200,
     )
+
+
+@for_roles(Role.SEEKER)
+def profile(request):
+    """The seeker's own profile (their mentor's page: ``mentor_views.seeker_profile``)."""
+    return profile_page(request, _own_profile(request))
 
 
 @for_roles(Role.SEEKER)
@@ -248,10 +286,12 @@ def ask_introduction(request, vacancy_id: int):
 def my_placements(request):
     from placements.models import State
     from placements.selectors import placement_list_for
+    from web.placement_views import action_links
 
     rows = [
         {
             "placement": p,
+            "actions": action_links(p, request.user, back=request.path),
             "history": [(e.at, State(e.to_state).label, e.reason) for e in p.history.all()],
         }
         for p in placement_list_for(user=request.user).prefetch_related("history")
@@ -305,59 +345,31 @@ def invite(request, vacancy_id: int):
 
 @for_roles(Role.EMPLOYER)
 def inbox(request):
-    """The employer's placements, by reference until the introduction, with answers to give."""
+    """The employer's placements: those waiting for an answer from them, those waiting for someone
+    else, and the last 90 days' closed ones with their reasons. By reference until introduced."""
+    import datetime as dt
+
+    from placements.models import OPEN_STATES, State
     from placements.selectors import placement_list_for
+    from web.placement_views import action_links, who_for
 
-    rows = []
-    for p in placement_list_for(user=request.user).filter(
-        state__in=["seeker_accepted", "interview", "offered", "start_pending", "in_work"]
-    ):
-        hidden = p.introduced_at is None
-        rows.append(
-            {
-                "placement": p,
-                "who": pseudonym(employer_id=p.vacancy.employer_id, seeker_id=p.seeker_id)
-                if hidden
-                else (p.seeker.user.get_full_name() or p.seeker.user.username),
-            }
-        )
-    from placements.models import DeclineReason
+    def row(p):
+        who, hidden = who_for(p, request.user)
+        actions = action_links(p, request.user, back=request.path)
+        return {"placement": p, "who": who, "hidden": hidden, "actions": actions}
 
-    return render(request, "web/inbox.html", {"rows": rows, "reasons": DeclineReason.choices})
-
-
-EMPLOYER_ACTIONS = {"interview", "offer", "reject", "confirm-start"}
-
-
-@for_roles(Role.EMPLOYER)
-def employer_answer(request, placement_id: int, action: str):
-    """Answer a placement from the inbox (POST only): one service call per action."""
-    from django.contrib import messages
-
-    from jobmatch.errors import DomainError
-    from placements import services
-    from placements.selectors import placement_list_for
-
-    placement = placement_list_for(user=request.user).filter(pk=placement_id).first()
-    if placement is None or action not in EMPLOYER_ACTIONS:
-        raise Http404("No such placement among yours.")
-    if request.method == "POST":
-        try:
-            if action == "reject":
-                services.placement_reject(
-                    placement=placement,
-                    by=request.user,
-                    decline_reason=request.POST.get("reason", ""),
-                    text=request.POST.get("text", ""),
-                )
-            else:
-                service = {
-                    "interview": services.placement_interview,
-                    "offer": services.placement_offer,
-                    "confirm-start": services.placement_confirm_start,
-                }[action]
-                service(placement=placement, by=request.user)
-            messages.success(request, "Your answer is recorded.")
-        except DomainError as error:
-            messages.error(request, error.message)
-    return redirect("web-inbox")
+    live = [*OPEN_STATES, State.IN_WORK]
+    mine = placement_list_for(user=request.user).order_by("-updated_at", "-id")
+    current = [row(p) for p in mine.filter(state__in=live)]
+    waiting = [r for r in current if r["actions"] and r["placement"].state != State.IN_WORK]
+    others = [r for r in current if r not in waiting]
+    since = timezone.now() - dt.timedelta(days=90)
+    closed = mine.exclude(state__in=live).filter(updated_at__gte=since)
+    answered = [row(p) for p in closed.prefetch_related("history")[:50]]
+    identified = [r["placement"].seeker.user_id for r in current + answered if not r["hidden"]]
+    access_log_record(
+        actor=request.user, subject_ids=identified, action="read", channel="web", what="inbox"
+    )
+    return render(
+        request, "web/inbox.html", {"waiting": waiting, "others": others, "answered": answered}
+    )

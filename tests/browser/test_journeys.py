@@ -7,60 +7,9 @@ maya (mentor), cora (commissioner). Passwords are "pw-<name>-2026".
 
 import pytest
 
-from accounts.models import Role
-from matching.services import matches_recompute_all
-from tests.conftest import make_user
-from tests.factories import (
-    TOWN,
-    EmployerFactory,
-    EmployerMemberFactory,
-    SeekerProfileFactory,
-    VacancyFactory,
-)
-
-from .conftest import check_page
+from .conftest import check_page, sign_in_wrongly_then_rightly
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-FORKLIFT = {
-    "typed": "forklift",
-    "id": "uk:forklift_counterbalance",
-    "label": "Counterbalance forklift licence",
-}
-
-
-@pytest.fixture
-def town(db):
-    alice, bob = make_user("alice", Role.SEEKER), make_user("bob", Role.EMPLOYER)
-    maya = make_user("maya", Role.MENTOR)
-    make_user("cora", Role.COMMISSIONER)
-    acme = EmployerFactory(name="Acme")
-    EmployerMemberFactory(user=bob, employer=acme)
-    SeekerProfileFactory(
-        user=alice,
-        mentor=maya,
-        share_with_employers=True,
-        skills=[FORKLIFT],
-        travel_modes=["walk"],
-        desired_titles=["forklift driver"],
-        **TOWN,
-    )
-    vacancy = VacancyFactory(employer=acme, title="Forklift driver", skills=[FORKLIFT], **TOWN)
-    matches_recompute_all()
-    return {"vacancy": vacancy}
-
-
-def sign_in_wrongly_then_rightly(page, url, username):
-    page.goto(url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "not-the-password")
-    page.click("button[type=submit]")
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert "did not match" in page.inner_text(".govuk-error-summary")
-    check_page(page, "sign-in-error")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}-2026")
-    page.click("button[type=submit]")
 
 
 @pytest.mark.parametrize("width", [360, 1280])

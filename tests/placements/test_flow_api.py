@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import AccessLogEntry, Role
 from matching.pseudonyms import pseudonym
 from matching.services import matches_recompute_all
+from placements import services
 from placements.models import Notification, OutcomeCheck, Placement, PlacementEvent, State
 from placements.notifications import reminders_send
 from placements.selectors import answer_rate_per_employer, applications_per_vacancy
@@ -413,3 +414,50 @@ def test_caseload_query_count_does_not_grow_with_the_caseload(
     with django_assert_max_num_queries(4):  # count, page (annotated), access log insert
         rows = as_user(world["mentor"]).get("/api/v1/caseload/").json()["results"]
     assert len(rows) == 11
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("mentor", 201),
+        ("admin", 201),
+        ("mo", 404),  # another mentor: not on their caseload
+        ("seeker", 403),
+        ("employer", 403),
+        ("commissioner", 403),
+    ],
+)
+def test_outside_job_check_by_role(world, as_user, who, status):
+    job = services.outside_job_record(
+        seeker=world["alice"],
+        by=world["mentor"],
+        employer_name="Shop",
+        start_date=dt.date(2026, 1, 5),
+        hours_per_week=16,
+        evidence="self_reported",
+    )
+    url = f"/api/v1/seekers/{world['alice'].pk}/outside-jobs/{job.pk}/checks/"
+    body = {"week": 13, "result": "in_work", "evidence": "mentor_verified", "hours_per_week": "16"}
+    response = as_user(world[who]).post(url, body)
+    assert response.status_code == status, response.content
+    check = job.checks.get(week=13)
+    assert (check.result == "in_work") == (status == 201)
+
+
+def test_outside_job_check_input(world, as_user):
+    job = services.outside_job_record(
+        seeker=world["alice"],
+        by=world["mentor"],
+        employer_name="Shop",
+        start_date=dt.date(2026, 1, 5),
+        hours_per_week=16,
+        evidence="self_reported",
+    )
+    client = as_user(world["mentor"])
+    url = f"/api/v1/seekers/{world['alice'].pk}/outside-jobs/{job.pk}/checks/"
+    week = client.post(url, {"week": 14, "result": "unknown", "evidence": "self_reported"})
+    assert week.status_code == 400 and "week" in week.json()["errors"]
+    no_hours = client.post(url, {"week": 13, "result": "in_work", "evidence": "self_reported"})
+    assert no_hours.status_code == 400 and "hours a week" in no_hours.json()["detail"]
+    assert client.post(url.replace(f"/{job.pk}/", "/999999/"), {}).status_code == 404
+    assert job.checks.get(week=13).result != "in_work"

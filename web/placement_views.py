@@ -1,0 +1,229 @@
+"""One page per placement action (accept, decline, offer, confirm a start, ...), for every role that
+may take it. GET shows what will happen and asks for what the action needs; POST validates with the
+API's serializer for that action and calls the one service that makes the change. The placement
+comes from the same selector as the API, so one outside the caller's scope is a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from accounts.access_log import access_log_record
+from accounts.models import Role
+from api.placements import AcceptOfferSerializer, EndSerializer, ReasonSerializer, RejectSerializer
+from jobmatch.errors import DomainError
+from matching.pseudonyms import pseudonym
+from placements import services
+from placements.models import DeclineReason, Placement
+from placements.selectors import placement_list_for
+from web.forms import safe_next, validate
+from web.views import for_roles
+
+
+@dataclass(frozen=True)
+class Action:
+    service: object
+    serializer: type | None
+    title: str
+    button: str
+    done: str
+    warning: bool = False
+    reason_label: str = ""  # a free-text reason field, when the action takes one
+
+
+ACTIONS = {
+    "accept": Action(
+        services.placement_accept,
+        None,
+        "Accept the introduction",
+        "Yes, introduce me",
+        "The employer can now see the name and contact details, and will answer.",
+    ),
+    "decline": Action(
+        services.placement_decline,
+        ReasonSerializer,
+        "Say no to this placement",
+        "Say no",
+        "You have said no. The employer is not told who you are.",
+        warning=True,
+        reason_label="Why not? (optional, helps your mentor)",
+    ),
+    "accept-offer": Action(
+        services.placement_accept_offer,
+        AcceptOfferSerializer,
+        "Accept the job offer",
+        "Accept the offer",
+        "The offer is accepted. The start is confirmed once the employer and mentor agree it.",
+    ),
+    "decline-offer": Action(
+        services.placement_decline_offer,
+        ReasonSerializer,
+        "Turn down the job offer",
+        "Turn down the offer",
+        "The offer is turned down.",
+        warning=True,
+        reason_label="Why? (optional)",
+    ),
+    "withdraw": Action(
+        services.placement_withdraw,
+        ReasonSerializer,
+        "Withdraw from this placement",
+        "Withdraw",
+        "The placement is withdrawn.",
+        warning=True,
+        reason_label="Why? (optional)",
+    ),
+    "interview": Action(
+        services.placement_interview,
+        ReasonSerializer,
+        "Invite to an interview",
+        "Invite to interview",
+        "The interview invitation is recorded and the candidate is told.",
+        reason_label="When and where (optional)",
+    ),
+    "offer": Action(
+        services.placement_offer,
+        ReasonSerializer,
+        "Offer the job",
+        "Offer the job",
+        "The offer is recorded and the candidate is told.",
+        reason_label="Anything the candidate should know (optional)",
+    ),
+    "reject": Action(
+        services.placement_reject,
+        RejectSerializer,
+        "Decline this candidate",
+        "Decline",
+        "Your answer and its reason are recorded.",
+        warning=True,
+    ),
+    "confirm-start": Action(
+        services.placement_confirm_start,
+        None,
+        "Confirm the start",
+        "Confirm they started",
+        "Your confirmation is recorded. The job counts as started once both the employer and "
+        "the mentor have confirmed.",
+    ),
+    "end": Action(
+        services.placement_end,
+        EndSerializer,
+        "Record that the job ended",
+        "Record the end",
+        "The end of the job is recorded.",
+        warning=True,
+        reason_label="Why did it end?",
+    ),
+}
+
+
+PARTIES = {"seeker": "the jobseeker", "mentor": "their mentor", "employer": "the employer"}
+
+
+def who_for(placement: Placement, user) -> tuple[str, bool]:
+    """The seeker as this caller may know them, and whether that is a reference: employers see a
+    reference until the introduction."""
+    if user.role == Role.EMPLOYER and not user.is_staff and placement.introduced_at is None:
+        code = pseudonym(employer_id=placement.vacancy.employer_id, seeker_id=placement.seeker_id)
+        return f"Candidate {code}", True
+    seeker_user = placement.seeker.user
+    return seeker_user.get_full_name() or seeker_user.username, False
+
+
+def _back(request, placement: Placement) -> str:
+    from django.urls import reverse
+
+    user = request.user
+    if user.role == Role.SEEKER:
+        default = reverse("web-placements")
+    elif user.role == Role.EMPLOYER:
+        default = reverse("web-inbox")
+    else:
+        default = reverse("web-caseload")
+    return safe_next(request, default)
+
+
+def _form_data(post) -> dict:
+    """The posted fields an action's serializer reads; an empty date is a missing one."""
+    data = {name: post[name] for name in ("reason", "text") if name in post}
+    data.update({name: post[name] for name in ("start_date", "end_date") if post.get(name)})
+    return data
+
+
+@for_roles(Role.SEEKER, Role.EMPLOYER, Role.MENTOR)
+def act(request, placement_id: int, action: str):
+    action_spec = ACTIONS.get(action)
+    placement = placement_list_for(user=request.user).filter(pk=placement_id).first()
+    if placement is None or action_spec is None:
+        raise Http404("No such placement among those you may see.")
+    if not services.may_take(placement, request.user, action):
+        parties = " or ".join(PARTIES[who] for who in services.ACTORS[action])
+        raise PermissionDenied(f"Only {parties} can {action_spec.title.lower()}.")
+    who, hidden = who_for(placement, request.user)
+    if placement.seeker.user_id != request.user.pk and not hidden:
+        access_log_record(
+            actor=request.user,
+            subject_ids=[placement.seeker.user_id],
+            action="read",
+            channel="web",
+            what=f"placement {placement.pk}",
+        )
+    errors, status, values = {}, 200, {}
+    if request.method == "POST":
+        values = _form_data(request.POST)
+        kwargs = {}
+        if action_spec.serializer is not None:
+            validated, errors, _ = validate(action_spec.serializer, values)
+            if validated is not None:
+                kwargs = dict(validated)
+                if action == "reject":
+                    kwargs = {"decline_reason": kwargs["reason"], "text": kwargs.get("text", "")}
+        if not errors:
+            try:
+                action_spec.service(placement=placement, by=request.user, **kwargs)
+                messages.success(request, action_spec.done)
+                return redirect(_back(request, placement))
+            except DomainError as error:
+                errors = {"__all__": error.message}
+                status = error.status
+        else:
+            status = 400
+    return render(
+        request,
+        "web/placement_action.html",
+        {
+            "placement": placement,
+            "who": who,
+            "action": action,
+            "spec": action_spec,
+            "allowed": action in services.actions_for(placement, request.user),
+            "errors": errors,
+            "values": values,
+            "reasons": DeclineReason.choices,
+            "next": safe_next(request, ""),
+        },
+        status=status,
+    )
+
+
+def action_links(placement: Placement, user, *, back: str = "") -> list[dict]:
+    """The buttons to show for a placement: the actions this user may take now, each a link to
+    its page (with ``next`` to come back to)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = f"?{urlencode({'next': back})}" if back else ""
+    return [
+        {
+            "url": reverse("web-placement-action", args=[placement.pk, action]) + query,
+            "label": ACTIONS[action].button,
+            "warning": ACTIONS[action].warning,
+        }
+        for action in services.actions_for(placement, user)
+        if action in ACTIONS
+    ]
