@@ -16,8 +16,9 @@ from api.permissions import IsEmployer, IsStaff
 from employers import services
 from employers.models import ContractType, Employer, Vacancy, VacancyStatus
 from employers.selectors import (
+    EMPLOYER_REQUIRED,
+    employer_for_new_vacancy,
     employer_list_for,
-    employer_of,
     vacancy_list_for,
     vacancy_writable_for,
 )
@@ -202,21 +203,12 @@ class VacancyViewSet(
     def perform_create(self, serializer):
         user = self.request.user
         data = dict(serializer.validated_data)
-        employer = data.pop("employer", None)
-        if not user.is_staff:
-            own = employer_of(user)
-            if own is None:
-                raise DomainError(
-                    "Your account is not linked to an employer organisation yet; "
-                    "ask an administrator to add you to one."
-                )
-            if employer is not None and employer != own:
-                raise DomainError(
-                    "You can only post vacancies for your own organisation.", code="wrong_employer"
-                )
-            employer = own
-        elif employer is None:
-            raise serializers.ValidationError({"employer": ["Choose the employer (its id)."]})
+        try:
+            employer = employer_for_new_vacancy(user=user, requested=data.pop("employer", None))
+        except DomainError as error:
+            if error.code == EMPLOYER_REQUIRED:  # reported on the field, as a validation error
+                raise serializers.ValidationError({"employer": [error.message]}) from None
+            raise
         serializer.instance = services.vacancy_create(employer=employer, by=user, data=data)
 
     def perform_update(self, serializer):

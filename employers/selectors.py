@@ -7,12 +7,38 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from employers.models import Employer, EmployerMember, Vacancy, VacancyStatus
+from jobmatch.errors import DomainError
 
 
 def employer_of(user: User) -> Employer | None:
     """Return the organisation an employer account belongs to, if any."""
     member = EmployerMember.objects.select_related("employer").filter(user=user).first()
     return member.employer if member else None
+
+
+# The code of the error for an admin who names no employer (the API reports it on the field).
+EMPLOYER_REQUIRED = "employer_required"
+
+
+def employer_for_new_vacancy(*, user: User, requested: Employer | None) -> Employer:
+    """Return the employer a new vacancy by ``user`` is for: an employer account's own
+    organisation (naming another is refused), or the one an admin names (they must name one).
+    Raise ``DomainError`` saying what to do otherwise."""
+    if user.is_staff:
+        if requested is None:
+            raise DomainError("Choose the employer (its id).", code=EMPLOYER_REQUIRED)
+        return requested
+    own = employer_of(user)
+    if own is None:
+        raise DomainError(
+            "Your account is not linked to an employer organisation yet; "
+            "ask an administrator to add you to one."
+        )
+    if requested is not None and requested != own:
+        raise DomainError(
+            "You can only post vacancies for your own organisation.", code="wrong_employer"
+        )
+    return own
 
 
 def vacancy_open_q(prefix: str = "") -> Q:

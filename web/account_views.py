@@ -21,9 +21,10 @@ from accounts.throttles import SignInThrottle
 from accounts.views import too_many_attempts
 from placements.models import Notification
 from placements.notifications import notifications_mark_read
-from web.forms import validate
+from web.forms import in_order, validate
 
-# The sign-up form's fields, in the order the page shows them (and the error summary lists them).
+# The sign-up form's fields, in the order the page shows them (and the error summary lists them),
+# as its error messages name them.
 SIGNUP_FIELDS = {
     "first_name": "your first name",
     "last_name": "your last name",
@@ -34,7 +35,6 @@ SIGNUP_FIELDS = {
     "postcode": "your postcode",
     "share_with_employers": "whether employers may see your profile",
 }
-GENERIC = ("This field is required.", "This field may not be blank.", "This field may not be null.")
 
 
 def _signup_data(post) -> dict:
@@ -52,25 +52,16 @@ def _signup_data(post) -> dict:
     }
 
 
-def _signup_errors(raw: dict[str, str], post) -> dict[str, str]:
-    """The serializer's errors keyed by the page's field names, in page order, each naming the
-    field; plus the page's own check that the password was typed the same twice."""
-    found: dict[str, str] = {}
-    for key, message in raw.items():
-        name = key.removeprefix("profile.")
-        if name == "profile":
-            name = "__all__"
-        if message in GENERIC and name in SIGNUP_FIELDS:
-            message = f"Enter {SIGNUP_FIELDS[name]}."
-        found[name] = message
+def _signup_errors(errors: dict[str, str], post) -> dict[str, str]:
+    """The serializer's errors (from ``validate``) plus the page's own check that the password
+    was typed the same twice, in page order."""
+    found = dict(errors)
     password, again = post.get("password", ""), post.get("password2", "")
     if password and not again:
         found["password2"] = "Enter your password again to confirm it."
     elif password and again != password:
         found["password2"] = "The passwords do not match. Enter the same password in both boxes."
-    ordered = {name: found[name] for name in SIGNUP_FIELDS if name in found}
-    ordered.update({k: v for k, v in found.items() if k not in ordered})
-    return ordered
+    return in_order(found, SIGNUP_FIELDS)
 
 
 def signup(request):
@@ -85,10 +76,14 @@ def signup(request):
         throttle = SignInThrottle()
         if not throttle.allow_request(request, None):
             return too_many_attempts(request, throttle, "sign-up attempts")
-        validated, raw, _ = validate(
-            RegisterSerializer, _signup_data(request.POST), context={"request": request}
+        validated, errors, _ = validate(
+            RegisterSerializer,
+            _signup_data(request.POST),
+            labels=SIGNUP_FIELDS,
+            strip="profile.",
+            context={"request": request},
         )
-        errors = _signup_errors(raw, request.POST)
+        errors = _signup_errors(errors, request.POST)
         if not errors and validated is not None:
             profile = seeker_register(
                 username=validated["username"],

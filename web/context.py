@@ -18,6 +18,37 @@ def _unread_count(user):
     return lazy(count, int)()
 
 
+# Each role's navigation: (label, URL name, the path prefix that marks it as the current page).
+NAV = {
+    "seeker": [
+        ("My matches", "web-matches", "/matches/"),
+        ("My placements", "web-placements", "/placements/"),
+        ("My profile", "web-profile", "/profile/"),
+    ],
+    "mentor": [("Caseload", "web-caseload", "/caseload/")],
+    "employer": [
+        ("Vacancies", "web-vacancies", "/vacancies/"),
+        ("Placements", "web-inbox", "/inbox/"),
+    ],
+    "commissioner": [("Outcomes report", "web-report", "/report/")],
+    "admin": [("Outcomes report", "web-report", "/report/")],
+}
+
+
+def _nav(request, role: str) -> list[dict]:
+    from django.urls import reverse
+
+    items = [(label, reverse(name), prefix) for label, name, prefix in NAV.get(role, [])]
+    items += [
+        ("Notifications", reverse("web-notifications"), "/notifications/"),
+        ("Your account", reverse("account"), "/accounts/"),
+    ]
+    return [
+        {"label": label, "url": url, "current": request.path.startswith(prefix)}
+        for label, url, prefix in items
+    ]
+
+
 def service(request) -> dict:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
@@ -26,4 +57,5 @@ def service(request) -> dict:
         "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         "role": user.role_name if signed_in else "",
         "unread_notifications": _unread_count(user) if signed_in else 0,
+        "nav": _nav(request, user.role_name) if signed_in else [],
     }

@@ -9,8 +9,6 @@ posting, as they may through the API.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,47 +18,37 @@ from accounts.models import Role
 from api.employers import SETTABLE_STATUSES, VacancySerializer
 from employers import services
 from employers.models import ContractType, Vacancy, VacancyStatus
-from employers.selectors import employer_list_for, employer_of, vacancy_writable_for
+from employers.selectors import (
+    EMPLOYER_REQUIRED,
+    employer_for_new_vacancy,
+    employer_list_for,
+    vacancy_writable_for,
+)
 from employers.wages import wage_floor
 from jobmatch.errors import DomainError
 from web.forms import validate
 from web.views import for_roles
 
-# The form's fields in page order (the error summary follows it).
-FIELDS = [
-    "employer",
-    "title",
-    "description",
-    "skills",
-    "essential_skills",
-    "postcode",
-    "remote",
-    "hours_per_week",
-    "contract_type",
-    "wage_per_hour",
-    "positions",
-    "requires_driving_licence",
-    "closing_date",
-    "status",
-]
-
-# What to say in place of DRF's generic messages ("This field is required.", "A valid number is
-# required."): the field named and how to fix it. The rules stay the serializer's; its specific
-# messages (wage floor, closing date, postcode, hours, positions, skills) are shown as they are.
-GENERIC_CODES = {
-    "required",
-    "null",
-    "blank",
-    "invalid",
-    "invalid_choice",
-    "max_digits",
-    "max_decimal_places",
-    "max_whole_digits",
-    "max_length",
-    "does_not_exist",
-    "incorrect_type",
+# The form's fields in page order (the error summary follows it), as its messages name them.
+LABELS = {
+    "employer": "the employer the vacancy is for",
+    "title": "the job title",
+    "description": "the description",
+    "skills": "the skills",
+    "essential_skills": "the essential skills",
+    "postcode": "the postcode of the workplace",
+    "remote": "whether the job can be done remotely",
+    "hours_per_week": "the hours a week",
+    "contract_type": "the type of contract",
+    "wage_per_hour": "the pay per hour",
+    "positions": "the number of positions",
+    "requires_driving_licence": "whether the job needs a driving licence",
+    "closing_date": "the closing date",
+    "status": "whether the vacancy is open to jobseekers or a draft",
 }
-PLAIN_MESSAGES = {
+# Where a fixed example reads better than a message built from the label. The serializer's own
+# messages (wage floor, closing date, postcode, hours, positions, skills) are shown as they are.
+FIXES = {
     "employer": "Select the employer the vacancy is for.",
     "title": "Enter the job title in 200 characters or fewer, for example Warehouse operative.",
     "description": "Shorten the description to 10,000 characters or fewer.",
@@ -100,31 +88,6 @@ def _vacancy_data(post, *, staff: bool) -> dict:
     if staff and post.get("employer"):
         data["employer"] = post["employer"]
     return data
-
-
-def _is_generic(field, detail) -> bool:
-    """Whether ``detail`` is DRF's stock message for its code (not one the serializer wrote)."""
-    code = getattr(detail, "code", None)
-    template = field.error_messages.get(code) if field is not None else None
-    if code not in GENERIC_CODES or not template:
-        return False
-    pattern = re.sub(r"\\\{\w+\\\}", ".*", re.escape(str(template)))
-    return re.fullmatch(pattern, str(detail), flags=re.DOTALL) is not None
-
-
-def _errors(serializer, flat: dict[str, str]) -> dict[str, str]:
-    """One message per field, in the form's order, DRF's stock ones replaced by plain ones."""
-    plain: dict[str, str] = {}
-    for key, message in flat.items():  # a skill's own error ("skills.0") goes under "skills"
-        name = key.split(".")[0]
-        plain[name] = f"{plain[name]} {message}" if name in plain else message
-    for name, details in serializer.errors.items():
-        field = serializer.fields.get(name)
-        if name in PLAIN_MESSAGES and isinstance(details, list) and details:
-            if all(_is_generic(field, d) for d in details):
-                plain[name] = PLAIN_MESSAGES[name]
-    order = {name: i for i, name in enumerate(["__all__", *FIELDS])}
-    return dict(sorted(plain.items(), key=lambda item: order.get(item[0], 99)))
 
 
 def _form_values(vacancy: Vacancy | None) -> dict:
@@ -191,31 +154,21 @@ def vacancy_new(request):
     if request.method != "POST":
         return _render_form(request, vacancy=None, values=_form_values(None), errors={})
     user = request.user
-    validated, flat, serializer = validate(
-        VacancySerializer, _vacancy_data(request.POST, staff=user.is_staff)
-    )
-    errors = _errors(serializer, flat) if validated is None else {}
+    data = _vacancy_data(request.POST, staff=user.is_staff)
+    validated, errors, _ = validate(VacancySerializer, data, labels=LABELS, fixes=FIXES)
     if validated is not None:
-        # As VacancyViewSet.perform_create: an employer posts for its own organisation only.
         data = dict(validated)
-        employer = data.pop("employer", None)
-        if not user.is_staff:
-            employer = employer_of(user)
-            if employer is None:
-                errors = {
-                    "__all__": "Your account is not linked to an employer organisation yet; "
-                    "ask an administrator to add you to one."
-                }
-        elif employer is None:
-            errors = {"employer": PLAIN_MESSAGES["employer"]}
-        if not errors:
-            try:
-                vacancy = services.vacancy_create(employer=employer, by=user, data=data)
-            except DomainError as error:
-                errors = {"__all__": error.message}
+        try:  # as VacancyViewSet.perform_create: an employer posts for its own organisation
+            employer = employer_for_new_vacancy(user=user, requested=data.pop("employer", None))
+            vacancy = services.vacancy_create(employer=employer, by=user, data=data)
+        except DomainError as error:
+            if error.code == EMPLOYER_REQUIRED:
+                errors = {"employer": FIXES["employer"]}
             else:
-                messages.success(request, f"Your vacancy “{vacancy.title}” is saved.")
-                return redirect("web-vacancies")
+                errors = {"__all__": error.message}
+        else:
+            messages.success(request, f"Your vacancy “{vacancy.title}” is saved.")
+            return redirect("web-vacancies")
     return _render_form(request, vacancy=None, values=request.POST, errors=errors)
 
 
@@ -225,10 +178,13 @@ def vacancy_edit(request, vacancy_id: int):
     vacancy = _writable(request, vacancy_id)
     if request.method != "POST":
         return _render_form(request, vacancy=vacancy, values=_form_values(vacancy), errors={})
-    validated, flat, serializer = validate(
-        VacancySerializer, _vacancy_data(request.POST, staff=False), instance=vacancy
+    validated, errors, _ = validate(
+        VacancySerializer,
+        _vacancy_data(request.POST, staff=False),
+        labels=LABELS,
+        fixes=FIXES,
+        instance=vacancy,
     )
-    errors = _errors(serializer, flat) if validated is None else {}
     if validated is not None:
         try:
             vacancy = services.vacancy_update(vacancy=vacancy, by=request.user, data=validated)

@@ -27,7 +27,6 @@ from placements.models import OPEN_STATES, CheckResult, Evidence, OutcomeCheck, 
 from placements.selectors import placement_list_for
 from seekers.models import SeekerProfile, TravelMode
 from seekers.selectors import seeker_editable_for, seeker_list_for
-from web.field_messages import plain_errors
 from web.forms import validate
 from web.placement_views import action_links
 from web.views import for_roles, profile_page
@@ -191,8 +190,7 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
             for name in ("week", "result", "evidence", "hours_per_week", "note")
         }
         data = {k: v for k, v in values.items() if v}  # empty means not given
-        validated, errors, serializer = validate(RecordCheckSerializer, data)
-        errors = plain_errors(serializer, errors, CHECK_LABELS)
+        validated, errors, _ = validate(RecordCheckSerializer, data, labels=CHECK_LABELS)
         if validated is not None:
             fields = dict(validated)
             check = by_week.get(fields.pop("week"))
@@ -272,6 +270,11 @@ OUTSIDE_JOB_LABELS = {
     "hours_per_week": "the hours a week",
     "evidence": "the evidence you saw",
 }
+# The API's date messages ("Enter the date as ...") do not say which date; these do.
+OUTSIDE_JOB_FIXES = {
+    "start_date": "Enter the start date as a real date: year, month, day, for example 2026-03-02.",
+    "end_date": "Enter the end date as a real date: year, month, day, for example 2026-03-02.",
+}
 
 
 @for_roles(Role.MENTOR)
@@ -287,8 +290,9 @@ def outside_job(request, seeker_id: int):
             for name in ("employer_name", "start_date", "end_date", "hours_per_week", "evidence")
         }
         data = {k: v for k, v in values.items() if v}  # empty means not given
-        validated, errors, serializer = validate(OutsideJobSerializer, data)
-        errors = plain_errors(serializer, errors, OUTSIDE_JOB_LABELS)
+        validated, errors, _ = validate(
+            OutsideJobSerializer, data, labels=OUTSIDE_JOB_LABELS, fixes=OUTSIDE_JOB_FIXES
+        )
         if validated is not None:
             try:
                 job = services.outside_job_record(seeker=seeker, by=request.user, **validated)

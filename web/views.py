@@ -188,6 +188,7 @@ def _profile_data(post, *, with_them: bool = False) -> dict:
     return data
 
 
+# The profile form's fields in page order, as its error messages name them.
 PROFILE_LABELS = {
     "postcode": "the postcode",
     "skills": "the skills",
@@ -209,28 +210,24 @@ def profile_page(request, seeker: SeekerProfile):
     from api.seekers import SeekerProfileSerializer
     from seekers.models import BenefitGroup
     from seekers.services import seeker_profile_update
-    from web.field_messages import plain_errors
-    from web.forms import flatten_errors
+    from web.forms import validate
 
     with_them = seeker.user_id != request.user.pk
     errors, saved = {}, False
     if request.method == "POST":
-        serializer = SeekerProfileSerializer(
-            seeker,
-            data=_profile_data(request.POST, with_them=with_them),
+        validated, errors, _ = validate(
+            SeekerProfileSerializer,
+            _profile_data(request.POST, with_them=with_them),
+            labels=PROFILE_LABELS,
+            instance=seeker,
             partial=True,
             context={"request": request},
         )
-        if serializer.is_valid():
+        if validated is not None:
             seeker = seeker_profile_update(
-                seeker=seeker, by=request.user, data=serializer.validated_data, channel="web"
+                seeker=seeker, by=request.user, data=validated, channel="web"
             )
             saved = True
-        else:
-            for key, message in flatten_errors(serializer.errors).items():
-                field = key.split(".")[0]  # a list item's error belongs to the list's field
-                errors[field] = f"{errors[field]} {message}" if field in errors else message
-            errors = plain_errors(serializer, errors, PROFILE_LABELS)
     return render(
         request,
         "web/profile.html",
@@ -365,7 +362,10 @@ def inbox(request):
     others = [r for r in current if r not in waiting]
     since = timezone.now() - dt.timedelta(days=90)
     closed = mine.exclude(state__in=live).filter(updated_at__gte=since)
-    answered = [row(p) for p in closed.prefetch_related("history")[:50]]
+    answered = [
+        {**row(p), "last_reason": ([""] + [e.reason for e in p.history.all()])[-1]}
+        for p in closed.prefetch_related("history")[:50]
+    ]
     identified = [r["placement"].seeker.user_id for r in current + answered if not r["hidden"]]
     access_log_record(
         actor=request.user, subject_ids=identified, action="read", channel="web", what="inbox"

@@ -96,6 +96,7 @@ def page_at(browser, live_server):
 
 def check_page(page, name: str) -> None:
     """Assert no serious or critical axe violations and no horizontal scroll; save a screenshot."""
+    page.wait_for_load_state("load")  # a click may have started a navigation still loading
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     bad = [
@@ -155,3 +156,11 @@ def sign_in_wrongly_then_rightly(page, url, username):
     page.fill("#id_username", username)
     page.fill("#id_password", f"pw-{username}-2026")
     page.click("button[type=submit]")
+
+
+def nav_click(page, text: str) -> None:
+    """Follow a link in the service navigation, opening the phone menu first where it is shut."""
+    toggle = page.locator(".govuk-service-navigation__toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.click(f"nav >> text={text}")

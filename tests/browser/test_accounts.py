@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from placements.models import Notification
 
-from .conftest import check_page
+from .conftest import check_page, nav_click
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,7 @@ def test_new_jobseeker_signs_up(page_at, live_server, width, db):
     check_page(page, "signup-error")
     # the summary link takes you to the field
     page.click(".govuk-error-summary a[href='#id_postcode']")
-    assert page.url.endswith("#id_postcode")
+    assert page.evaluate("document.activeElement.id") == "id_postcode"
     # what was typed is kept, except the passwords
     assert page.input_value("#id_username") == "sam"
     assert page.input_value("#id_password") == ""
@@ -76,7 +76,7 @@ def test_new_jobseeker_signs_up(page_at, live_server, width, db):
 def test_changing_password_with_a_wrong_old_one_first(town, page_at, live_server, width):
     page = page_at(width)
     sign_in(page, live_server.url, "bob")
-    page.click("nav >> text=Your account")
+    nav_click(page, "Your account")
     assert page.url.endswith("/accounts/")
     check_page(page, "account")
     page.click("text=Change your password")
@@ -93,7 +93,7 @@ def test_changing_password_with_a_wrong_old_one_first(town, page_at, live_server
     page.click("main button[type=submit]")
     assert page.url.endswith("/accounts/")
     assert "Your password has been changed" in page.inner_text("main")
-    page.click("text=Sign out")
+    nav_click(page, "Sign out")
     sign_in(page, live_server.url, "bob", NEW_PASSWORD)
     assert page.url.endswith("/vacancies/")
 
@@ -143,7 +143,7 @@ def test_notifications_page(town, page_at, live_server, width):
     )
     page = page_at(width)
     sign_in(page, live_server.url, "alice")
-    page.click("nav >> text=Notifications (2 unread)")
+    nav_click(page, "Notifications (2 unread)")
     assert page.url.endswith("/notifications/")
     main = page.inner_text("main")
     assert "Forklift driver" in main and "bob only" not in main
@@ -153,7 +153,7 @@ def test_notifications_page(town, page_at, live_server, width):
     page.goto(live_server.url + "/notifications/")
     page.click("text=Mark all as read")
     assert "All your notifications are marked as read" in page.inner_text("main")
-    assert "unread" not in page.inner_text("nav")
+    assert "unread" not in page.text_content("nav")
     check_page(page, "notifications-read")
 
 
@@ -161,6 +161,8 @@ def test_idle_sign_out_is_explained_on_sign_in(town, page_at, live_server):
     page = page_at(360)
     sign_in(page, live_server.url, "cora")
     assert page.url.endswith("/report/")
+    # let the page's own requests (the chart) finish: each would push the expiry forward again
+    page.wait_for_load_state("networkidle")
     # 31 minutes without a request: the session's expiry (pushed forward by each request) passes
     Session.objects.update(expire_date=timezone.now() - dt.timedelta(minutes=1))
     page.goto(live_server.url + "/report/")

@@ -52,7 +52,7 @@ def test_employer_posts_edits_and_closes_a_vacancy(town, page_at, live_server, w
     assert page.input_value("#id_title") == "Shop assistant"
     check_page(page, "employer-vacancy-error")
     page.click(".govuk-error-summary a[href='#id_wage_per_hour']")
-    assert page.url.endswith("#id_wage_per_hour")
+    assert page.evaluate("document.activeElement.id") == "id_wage_per_hour"
     assert not Vacancy.objects.filter(title="Shop assistant").exists()
 
     page.fill("#id_wage_per_hour", "13.50")

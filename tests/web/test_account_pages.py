@@ -140,7 +140,11 @@ def test_sign_up_without_consent_or_postcode(client, db):
         ({"username": "ALICE"}, "username", "That username is taken; choose another."),
         ({"username": "sam smith"}, "username", "Use letters, digits and @ . + - _ only."),
         ({"username": ""}, "username", "Enter a username."),
-        ({"email": "sam-at-example"}, "email", "Enter a valid email address."),
+        (
+            {"email": "sam-at-example"},
+            "email",
+            "Enter your email address in the right format, like name@example.com.",
+        ),
         ({"postcode": "BT1 1AA"}, "postcode", "Northern Ireland postcodes are not supported"),
         ({"postcode": "NOT A CODE"}, "postcode", "postcode"),
         ({"password": "12345678", "password2": "12345678"}, "password", "entirely numeric"),

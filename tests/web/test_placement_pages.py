@@ -212,7 +212,12 @@ def test_inbox_sorts_what_waits_for_the_employer_from_the_rest(world, client):
     services.placement_reject(
         placement=invited, by=world["employer"], decline_reason="other", text="Needs a CSCS card"
     )
+    withdrawn = services.placement_invite(
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+    )
+    services.placement_withdraw(placement=withdrawn, by=world["seeker"], reason="Found a job")
     page = client.get("/inbox/").content.decode()
     assert "Closed in the last 90 days" in page and "Other: Needs a CSCS card" in page
+    assert "Found a job" in page  # a closing without a decline reason shows its last reason
     logged = AccessLogEntry.objects.filter(actor=world["employer"], what="inbox")
     assert list(logged.values_list("subject_id", flat=True)) == [world["seeker"].pk]
