@@ -133,11 +133,12 @@ def test_every_history_is_a_legal_chain_by_the_right_actor(town):
                 )
             elif to == "ended":
                 assert by == seeker.user or is_mentor or is_employer
-        # introduced_at is set exactly when the placement reached seeker_accepted, at that move.
+        # introduced_at is set when the placement reached seeker_accepted, at that move (the
+        # services stamp the row and then its event, so the two may differ by a moment).
         accepted = [e for e in history if e.to_state == "seeker_accepted"]
         assert (placement.introduced_at is not None) == bool(accepted)
         if accepted:
-            assert placement.introduced_at == accepted[0].at
+            assert abs(placement.introduced_at - accepted[0].at) < dt.timedelta(seconds=1)
         if placement.state == "employer_declined":
             assert placement.decline_reason
             assert placement.decline_reason != "other" or placement.decline_text

@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from employers.demo import employer_accounts, seed_employers, seed_vacancies
 from employers.models import EmployerMember
 from matching.lookups import postcode_index
-from placements.demo import seed_history
+from placements.demo import seed_demo_seeker_placements, seed_history
 from seekers.demo import demo_seeker_profile_values, role_accounts, seed_seekers
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
@@ -122,6 +122,7 @@ class Command(BaseCommand):
             statement=CONSENT_STATEMENT[True],
             changed_by=demo.user,
         )
+        seed_demo_seeker_placements(seeker=demo, mentor=logins["demo-mentor"], vacancies=vacancies)
         steps.update()
         steps.close()
         self.stdout.write(
