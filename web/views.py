@@ -96,6 +96,16 @@ def caseload(request):
         shown, rows = "stuck", rows.filter(stuck=True)
     elif shown == "checks_due" or request.GET.get("checks_due") == "1":
         shown, rows = "checks_due", rows.filter(checks_due__gt=0)  # as the API's ?checks_due=1
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        from django.db.models import Q
+
+        rows = rows.filter(
+            Q(user__first_name__icontains=q)
+            | Q(user__last_name__icontains=q)
+            | Q(user__username__icontains=q)
+            | Q(postcode__icontains=q)
+        )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     access_log_record(
         actor=request.user,
@@ -105,7 +115,9 @@ def caseload(request):
         what="caseload",
     )
     filters = [("", "Everyone"), ("stuck", "Stuck"), ("checks_due", "Checks due this week")]
-    return render(request, "web/caseload.html", {"page": page, "shown": shown, "filters": filters})
+    return render(
+        request, "web/caseload.html", {"page": page, "shown": shown, "filters": filters, "q": q}
+    )
 
 
 @for_roles(Role.EMPLOYER)

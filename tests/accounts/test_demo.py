@@ -50,7 +50,11 @@ def test_the_demo_jobseeker_has_a_proposal_and_an_offer_to_answer(settings, clie
     states = sorted(demo.placements.values_list("state", flat=True))
     assert states == ["offered", "proposed"]
     offered = demo.placements.get(state="offered")
-    assert [e.to_state for e in offered.history.all()] == ["seeker_accepted", "interview", "offered"]
+    assert [e.to_state for e in offered.history.all()] == [
+        "seeker_accepted",
+        "interview",
+        "offered",
+    ]
     client.force_login(demo.user)
     page = client.get("/placements/").content.decode()
     assert "Yes, introduce me" in page and "Accept the offer" in page

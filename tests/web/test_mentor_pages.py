@@ -465,3 +465,18 @@ def test_every_form_needs_its_csrf_token(world, started):
     token = page.context["csrf_token"]
     response = client.post(urls["outside-job"], GOOD_JOB | {"csrfmiddlewaretoken": str(token)})
     assert response.status_code == 302 and OutsideJob.objects.count() == 2
+
+
+def test_caseload_finds_someone_by_name_or_postcode_within_the_caseload_only(client, maya, db):
+    from tests.conftest import make_user
+    from tests.factories import SeekerProfileFactory
+
+    mine = SeekerProfileFactory(user=make_user("zara", "seeker", first_name="Zara"), mentor=maya)
+    SeekerProfileFactory(user=make_user("zak", "seeker", first_name="Zara"))  # someone else's
+    client.force_login(maya)
+    page = client.get("/caseload/", {"q": "zar"}).content.decode()
+    assert f"/caseload/{mine.pk}/" in page and "zak" not in page
+    by_postcode = client.get("/caseload/", {"q": mine.postcode.lower()}).content.decode()
+    assert f"/caseload/{mine.pk}/" in by_postcode
+    nobody = client.get("/caseload/", {"q": "nobody-like-this"}).content.decode()
+    assert "Nobody on your caseload matches" in nobody

@@ -8,7 +8,8 @@ from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 class Command(BaseCommand):
     help = (
         "Seed a small demo into the configured database, then check that each demo login gets "
-        "a token and reads /api/v1/me/ with its role. Serves nothing."
+        "a token and reads /api/v1/me/ with its role, and signs in on the page to reach its "
+        "home page. Serves nothing."
     )
 
     def handle(self, *args, **options):
@@ -29,5 +30,14 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{username}: /api/v1/me/ answered {me.status_code} {me.content!r}"
                 )
-            self.stdout.write(f"ok  {username:<20} me.role={me.json()['role']}")
+            pages = Client()
+            signed_in = pages.post(
+                "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}, follow=True
+            )
+            home = signed_in.redirect_chain[-1][0] if signed_in.redirect_chain else "?"
+            if signed_in.status_code != 200 or home.startswith("/accounts/login/"):
+                raise CommandError(
+                    f"{username}: signing in on the page ended at {home} ({signed_in.status_code})"
+                )
+            self.stdout.write(f"ok  {username:<20} me.role={me.json()['role']:<13} home={home}")
         self.stdout.write(self.style.SUCCESS("demo-check passed"))
