@@ -4,6 +4,7 @@ API (so the same visibility applies: out of scope is a 404), and renders; no bus
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -116,7 +117,9 @@ def caseload(request):
     )
     filters = [("", "Everyone"), ("stuck", "Stuck"), ("checks_due", "Checks due this week")]
     return render(
-        request, "web/caseload.html", {"page": page, "shown": shown, "filters": filters, "q": q}
+        request,
+        "web/caseload.html",
+        {"page": page, "shown": shown, "filters": filters, "q": q, "q_url": quote(q)},
     )
 
 

@@ -480,3 +480,21 @@ def test_caseload_finds_someone_by_name_or_postcode_within_the_caseload_only(cli
     assert f"/caseload/{mine.pk}/" in by_postcode
     nobody = client.get("/caseload/", {"q": "nobody-like-this"}).content.decode()
     assert "Nobody on your caseload matches" in nobody
+
+
+def test_caseload_pages_keep_the_search_and_filter(client, maya, db):
+    from tests.conftest import make_user
+    from tests.factories import SeekerProfileFactory
+
+    for n in range(27):
+        SeekerProfileFactory(
+            user=make_user(f"pat{n:02d}", "seeker", last_name="Smith & Co"), mentor=maya
+        )
+    client.force_login(maya)
+    first = client.get("/caseload/", {"q": "smith & co"}).content.decode()
+    assert 'href="?show=&amp;q=smith%20%26%20co&amp;page=2"' in first and 'rel="next"' in first
+    second = client.get("/caseload/", {"q": "smith & co", "page": "2"}).content.decode()
+    import re
+
+    assert len(set(re.findall(r'href="/caseload/(\d+)/"', second))) == 2  # 27 = 25 + 2
+    assert 'rel="prev"' in second and 'rel="next"' not in second
