@@ -102,16 +102,16 @@ class PlacementSerializer(serializers.ModelSerializer):
         }
 
     def get_history(self, placement) -> list[dict]:
-        hidden = _identity_hidden(placement, self._user())
+        user = self._user()
+        hidden = _identity_hidden(placement, user)
         return [
             {
-                "from": e.from_state or None,
-                "to": e.to_state,
-                "at": e.at,
-                "by": None if e.by is None else (e.by.role_name if hidden else e.by.username),
-                "reason": e.reason,
+                **e,
+                "by": None
+                if e["by"] is None
+                else (e["by"].role_name if hidden else e["by"].username),
             }
-            for e in placement.history.select_related("by")
+            for e in selectors.history_for(placement=placement, user=user)
         ]
 
     def get_allowed_actions(self, placement) -> list[str]:
@@ -172,7 +172,9 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return selectors.placement_list_for(user=self.request.user).prefetch_related("checks")
+        return selectors.placement_list_for(user=self.request.user).prefetch_related(
+            "checks", "history__by__employer_membership"
+        )
 
     def _log(self, placements) -> None:
         user = self.request.user

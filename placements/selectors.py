@@ -49,10 +49,39 @@ def placement_list_for(*, user: User) -> QuerySet[Placement]:
     if user.role == Role.SEEKER:
         return rows.filter(seeker__user=user)
     if user.role == Role.EMPLOYER:
-        return rows.filter(vacancy__employer__members__user=user)
+        # A mentor's proposal is the seeker's to answer first: the employer sees a placement
+        # once it is theirs (they invited the candidate) or the seeker accepted the introduction.
+        return rows.filter(vacancy__employer__members__user=user).filter(
+            Q(invited_by_employer=True) | Q(introduced_at__isnull=False)
+        )
     if user.role == Role.MENTOR:
         return rows.filter(seeker__mentor=user)
     return rows.none()
+
+
+def history_for(*, placement: Placement, user: User) -> list[dict]:
+    """A placement's history as this user may read it. Employers read the reasons their own
+    organisation wrote; the seeker's and mentor's reasons (free text, perhaps about health) and
+    the system's (which can name another employer) are withheld from them."""
+    employer_side = user.role == Role.EMPLOYER and not user.is_staff
+
+    def readable(event) -> bool:
+        if not employer_side:
+            return True
+        membership = getattr(event.by, "employer_membership", None) if event.by else None
+        return membership is not None and membership.employer_id == placement.vacancy.employer_id
+
+    rows = [
+        {
+            "from": e.from_state or None,
+            "to": e.to_state,
+            "at": e.at,
+            "by": e.by,
+            "reason": e.reason if readable(e) else "",
+        }
+        for e in placement.history.all()
+    ]
+    return rows
 
 
 def applications_per_vacancy() -> dict[int, int]:

@@ -228,7 +228,7 @@ def profile_page(request, seeker: SeekerProfile):
     from web.forms import validate
 
     with_them = seeker.user_id != request.user.pk
-    errors, saved = {}, False
+    errors = {}
     if request.method == "POST":
         validated, errors, _ = validate(
             SeekerProfileSerializer,
@@ -239,18 +239,25 @@ def profile_page(request, seeker: SeekerProfile):
             context={"request": request},
         )
         if validated is not None:
-            seeker = seeker_profile_update(
-                seeker=seeker, by=request.user, data=validated, channel="web"
-            )
-            saved = True
+            seeker_profile_update(seeker=seeker, by=request.user, data=validated, channel="web")
+            return redirect(f"{request.path}?saved=1")  # a reload does not send the form again
+    posted = request.POST if errors else None
     return render(
         request,
         "web/profile.html",
         {
             "seeker": seeker,
             "errors": errors,
-            "saved": saved,
-            "posted": request.POST,
+            "saved": request.method == "GET" and request.GET.get("saved") == "1",
+            "posted": posted,
+            # after an error, what they ticked; else what is stored
+            "ticked_modes": posted.getlist("travel_modes") if posted else seeker.travel_modes,
+            "ticked_licence": posted.get("has_driving_licence") == "yes"
+            if posted
+            else seeker.has_driving_licence,
+            "ticked_share": posted.get("share_with_employers") == "yes"
+            if posted
+            else seeker.share_with_employers,
             "travel_choices": TRAVEL_CHOICES,
             "skills_text": ", ".join(s["typed"] for s in seeker.skills),
             "titles_text": ", ".join(seeker.desired_titles),
@@ -362,7 +369,7 @@ def inbox(request):
     import datetime as dt
 
     from placements.models import OPEN_STATES, State
-    from placements.selectors import placement_list_for
+    from placements.selectors import history_for, placement_list_for
     from web.placement_views import action_links, who_for
 
     def row(p):
@@ -378,8 +385,14 @@ def inbox(request):
     since = timezone.now() - dt.timedelta(days=90)
     closed = mine.exclude(state__in=live).filter(updated_at__gte=since)
     answered = [
-        {**row(p), "last_reason": ([""] + [e.reason for e in p.history.all()])[-1]}
-        for p in closed.prefetch_related("history")[:50]
+        {
+            **row(p),
+            "last_reason": (
+                [""]
+                + [e["reason"] for e in history_for(placement=p, user=request.user) if e["reason"]]
+            )[-1],
+        }
+        for p in closed.prefetch_related("history__by__employer_membership")[:50]
     ]
     identified = [r["placement"].seeker.user_id for r in current + answered if not r["hidden"]]
     access_log_record(

@@ -461,3 +461,36 @@ def test_outside_job_check_input(world, as_user):
     assert no_hours.status_code == 400 and "hours a week" in no_hours.json()["detail"]
     assert client.post(url.replace(f"/{job.pk}/", "/999999/"), {}).status_code == 404
     assert job.checks.get(week=13).result != "in_work"
+
+
+def test_employers_see_a_mentor_proposal_only_once_the_seeker_accepts(world, as_user):
+    placement = services.placement_propose(
+        seeker=world["alice"], vacancy=world["vacancy"], by=world["mentor"]
+    )
+    employer = as_user(world["employer"])
+    assert employer.get("/api/v1/placements/").json()["results"] == []
+    assert employer.get(f"/api/v1/placements/{placement.pk}/").status_code == 404
+    services.placement_accept(placement=placement, by=world["seeker"])
+    assert [p["id"] for p in employer.get("/api/v1/placements/").json()["results"]] == [
+        placement.pk
+    ]
+
+
+def test_employers_read_only_their_own_reasons_in_a_history(world, as_user):
+    placement = services.placement_invite(
+        seeker=world["alice"], vacancy=world["vacancy"], by=world["employer"]
+    )
+    services.placement_accept(placement=placement, by=world["seeker"])
+    services.placement_interview(placement=placement, by=world["employer"], reason="Tue 10am")
+    services.placement_withdraw(
+        placement=placement, by=world["seeker"], reason="hospital appointments this month"
+    )
+    seen = as_user(world["employer"]).get(f"/api/v1/placements/{placement.pk}/").json()
+    assert [(e["to"], e["reason"]) for e in seen["history"]] == [
+        ("proposed", ""),
+        ("seeker_accepted", ""),
+        ("interview", "Tue 10am"),
+        ("withdrawn", ""),
+    ]
+    mentor = as_user(world["mentor"]).get(f"/api/v1/placements/{placement.pk}/").json()
+    assert mentor["history"][-1]["reason"] == "hospital appointments this month"

@@ -412,7 +412,7 @@ def test_profile_with_them_saves_through_the_service(world, client):
     page = client.get(url).content.decode()
     assert "Profile of alice" in page and 'id="id_benefit_group"' in page
     assert 'id="id_registered_on"' in page
-    saved = client.post(url, PROFILE).content.decode()
+    saved = client.post(url, PROFILE, follow=True).content.decode()
     assert "The profile of alice is saved" in saved
     p = world["profile"]
     p.refresh_from_db()
@@ -432,7 +432,7 @@ def test_the_seeker_cannot_set_the_mentors_fields(world, client):
     client.force_login(world["seeker"])
     page = client.get("/profile/").content.decode()
     assert 'id="id_benefit_group"' not in page
-    response = client.post("/profile/", PROFILE)
+    response = client.post("/profile/", PROFILE, follow=True)
     assert b"Your profile is saved" in response.content
     world["profile"].refresh_from_db()
     assert world["profile"].benefit_group == "uc_searching"

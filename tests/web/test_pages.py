@@ -119,7 +119,8 @@ def test_profile_form_saves_through_the_service_and_names_errors(world, client):
         "share_with_employers": "yes",
     }
     page = client.post("/profile/", form)
-    assert page.status_code == 200 and b"Your profile is saved" in page.content
+    assert page.status_code == 302 and page["Location"] == "/profile/?saved=1"
+    assert b"Your profile is saved" in client.get(page["Location"]).content
     world["profile"].refresh_from_db()
     assert world["profile"].postcode == "S70 2TA" and world["profile"].travel_modes == [
         "walk",
@@ -190,3 +191,18 @@ def test_other_employers_cannot_invite_or_answer(world, client):
         ).status_code
         == 404
     )
+
+
+def test_after_an_error_the_form_keeps_what_was_ticked_not_what_is_stored(world, client):
+    client.force_login(world["seeker"])
+    assert world["profile"].share_with_employers and world["profile"].travel_modes == ["walk"]
+    page = client.post(
+        "/profile/", {"postcode": "NOT A POSTCODE", "travel_modes": ["car"]}
+    ).content.decode()
+    assert (
+        'id="id_share_with_employers" name="share_with_employers" type="checkbox" value="yes">'
+        in page
+    )
+    assert 'value="car" checked' in page and 'value="walk" checked' not in page
+    world["profile"].refresh_from_db()
+    assert world["profile"].share_with_employers  # nothing stored from the refused form

@@ -32,14 +32,14 @@ def _state(placement) -> str:
     return placement.state
 
 
-# Who may accept a proposed placement: the seeker, their mentor and an admin. The employer is
-# signed in with the right role but is not a party to accepting (403); eve cannot see it (404);
-# a commissioner's role has no placement pages (403).
+# Who may accept a proposed placement: the seeker, their mentor and an admin. The employer
+# cannot see a mentor's proposal before the seeker answers it (404), nor can eve; a
+# commissioner's role has no placement pages (403).
 ACCEPT = {
     "seeker": 302,
     "mentor": 302,
     "admin": 302,
-    "employer": 403,
+    "employer": 404,
     "eve": 404,
     "commissioner": 403,
 }
@@ -54,8 +54,6 @@ def test_accept_by_role(world, client, who):
     response = client.post(f"/placements/{placement.pk}/accept/")
     assert response.status_code == ACCEPT[who]
     assert _state(placement) == ("seeker_accepted" if ACCEPT[who] == 302 else "proposed")
-    if who == "employer":
-        assert b"Only the jobseeker or their mentor can accept the introduction." in page.content
 
 
 def test_not_signed_in_goes_to_sign_in(world, client):
@@ -130,8 +128,22 @@ def test_employer_declines_with_a_reason(world, client):
     assert (placement.state, placement.decline_reason) == ("employer_declined", "skills")
 
 
+def test_the_wrong_party_is_told_who_may_act(world, client):
+    placement = services.placement_invite(
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+    )
+    client.force_login(world["employer"])
+    page = client.get(f"/placements/{placement.pk}/accept/")
+    assert page.status_code == 403
+    assert b"Only the jobseeker or their mentor can accept the introduction." in page.content
+    assert client.post(f"/placements/{placement.pk}/accept/").status_code == 403
+    assert _state(placement) == "proposed"
+
+
 def test_an_illegal_move_is_a_409_naming_what_is_allowed(world, client):
-    placement = _proposed(world)
+    placement = services.placement_invite(
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+    )
     client.force_login(world["employer"])
     page = client.get(f"/placements/{placement.pk}/interview/")
     assert b"This cannot be done now" in page.content
@@ -218,6 +230,7 @@ def test_inbox_sorts_what_waits_for_the_employer_from_the_rest(world, client):
     services.placement_withdraw(placement=withdrawn, by=world["seeker"], reason="Found a job")
     page = client.get("/inbox/").content.decode()
     assert "Closed in the last 90 days" in page and "Other: Needs a CSCS card" in page
-    assert "Found a job" in page  # a closing without a decline reason shows its last reason
+    # the seeker's own words (perhaps about their health) are not the employer's to read
+    assert "Found a job" not in page and "None you can see" in page
     logged = AccessLogEntry.objects.filter(actor=world["employer"], what="inbox")
     assert list(logged.values_list("subject_id", flat=True)) == [world["seeker"].pk]
