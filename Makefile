@@ -32,7 +32,6 @@ migrate: venv
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py recompute_matches
 	@echo ""
 	@echo "JobMatch is starting on http://$(DEMO_HOST):$(DEMO_PORT)/"
 	@echo "  sign in:   http://$(DEMO_HOST):$(DEMO_PORT)/accounts/login/"

@@ -836,29 +836,26 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
-def seed_demo_seeker_placements(
-    *, seeker: SeekerProfile, mentor: User, vacancies: Sequence[Vacancy]
-) -> list[Placement]:
-    """Give the demo jobseeker something to answer on their pages, made through the services:
-    their mentor proposes the open vacancy sharing most of their skills, and the next one has
-    interviewed them and offered the job."""
+def seed_demo_seeker_placements(*, seeker: SeekerProfile, mentor: User) -> list[Placement]:
+    """Give the demo jobseeker something to answer on their pages, made through the services
+    once the town's matches are computed: their mentor proposes their best match, and the
+    employer of the next has interviewed them and offered the job."""
+    from matching.selectors import seeker_matches
     from placements import services
 
-    mine = {s.get("id") for s in seeker.skills} - {None}
     members = EmployerMember.objects.select_related("user")
-    open_ = [
-        v
-        for v in vacancies
-        if v.status == VacancyStatus.OPEN and members.filter(employer_id=v.employer_id).exists()
-    ]
-    ranked = sorted(open_, key=lambda v: (-len(mine & {s.get("id") for s in v.skills}), v.pk))
-    if len(ranked) < 2:
+    vacancies = [
+        m.vacancy
+        for m in seeker_matches(seeker=seeker)[:20]
+        if members.filter(employer_id=m.vacancy.employer_id).exists()
+    ][:2]
+    if len(vacancies) < 2:
         return []
-    proposed = services.placement_propose(seeker=seeker, vacancy=ranked[0], by=mentor)
+    proposed = services.placement_propose(seeker=seeker, vacancy=vacancies[0], by=mentor)
     offered = services.placement_request_introduction(
-        seeker=seeker, vacancy=ranked[1], by=seeker.user
+        seeker=seeker, vacancy=vacancies[1], by=seeker.user
     )
-    boss = members.filter(employer_id=ranked[1].employer_id).first().user
+    boss = members.filter(employer_id=vacancies[1].employer_id).first().user
     services.placement_interview(placement=offered, by=boss, reason="Tuesday at 10am, ask for Sam")
     services.placement_offer(placement=offered, by=boss)
     return [proposed, offered]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from employers.models import Vacancy, VacancyStatus
+from employers.selectors import vacancy_open_q
 from jobmatch.errors import Conflict, DomainError, NotAllowed
 from matching.tasks import recompute_vacancy_matches
 from placements.models import (
@@ -161,9 +162,23 @@ def _open_placement_exists(seeker: SeekerProfile, vacancy: Vacancy) -> bool:
     return Placement.objects.filter(seeker=seeker, vacancy=vacancy, state__in=OPEN_STATES).exists()
 
 
+def _require_match(seeker: SeekerProfile, vacancy: Vacancy) -> None:
+    """A placement starts from a match: a stored one, or one by today's rows."""
+    from matching.selectors import is_a_match
+
+    if not is_a_match(seeker=seeker, vacancy=vacancy):
+        raise Conflict(
+            "This vacancy is not a match for this jobseeker, so no placement can start from it; "
+            "their matches page says why."
+        )
+
+
 def _create(seeker, vacancy, *, state, by, invited=False, reason="") -> Placement:
-    if vacancy.status != VacancyStatus.OPEN:
-        raise Conflict("This vacancy is not open, so no placement can start from it.")
+    if not Vacancy.objects.filter(vacancy_open_q(), pk=vacancy.pk).exists():
+        raise Conflict(
+            "This vacancy is not open (it is closed, filled or past its closing date), so no "
+            "placement can start from it."
+        )
     if _open_placement_exists(seeker, vacancy):
         raise Conflict("There is already an open placement for this seeker and vacancy.")
     placement = Placement.objects.create(
@@ -184,6 +199,7 @@ def _create(seeker, vacancy, *, state, by, invited=False, reason="") -> Placemen
 def placement_propose(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> Placement:
     """A mentor proposes a placement from a match (new -> proposed)."""
     _require(by.role == Role.MENTOR and seeker.mentor_id == by.pk, by, "the seeker's mentor")
+    _require_match(seeker, vacancy)
     return _create(seeker, vacancy, state=State.PROPOSED, by=by)
 
 
@@ -198,6 +214,9 @@ def placement_invite(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> Pl
         by,
         "the vacancy's employer",
     )
+    if not seeker.share_with_employers:
+        raise NotAllowed("This jobseeker has not agreed to be shown to employers.")
+    _require_match(seeker, vacancy)
     return _create(seeker, vacancy, state=State.PROPOSED, by=by, invited=True)
 
 
@@ -207,6 +226,7 @@ def placement_request_introduction(
 ) -> Placement:
     """A seeker asks for an introduction from a match (new -> seeker_accepted)."""
     _require(seeker.user_id == by.pk, by, "the seeker")
+    _require_match(seeker, vacancy)
     return _create(seeker, vacancy, state=State.SEEKER_ACCEPTED, by=by)
 
 

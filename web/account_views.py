@@ -104,6 +104,7 @@ def signup(request):
         request,
         "accounts/signup.html",
         {"errors": errors, "posted": request.POST if request.method == "POST" else {}},
+        status=400 if errors else 200,
     )
 
 
@@ -151,8 +152,8 @@ def notifications_read(request):
     """Mark one notice (``id``) or all the caller's notices as read."""
     notice_id = request.POST.get("id", "")
     if notice_id:
-        if not notice_id.isdigit():
-            return redirect("web-notifications")
+        if not re.fullmatch(r"[0-9]{1,18}", notice_id):
+            return redirect("web-notifications")  # not an id of anything: nothing to mark
         changed = notifications_mark_read(user=request.user, ids=[int(notice_id)])
         if changed:
             messages.success(request, "Notification marked as read.")

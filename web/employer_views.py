@@ -111,7 +111,9 @@ def _form_values(vacancy: Vacancy | None) -> dict:
     }
 
 
-def _render_form(request, *, vacancy, values, errors, status=200):
+def _render_form(request, *, vacancy, values, errors, status=None):
+    """The vacancy form; with errors it answers 400 unless a status is given."""
+    status = status or (400 if errors else 200)
     today = timezone.localdate()
     wage = wage_floor(contract_type=ContractType.PERMANENT, on=today)[1]
     apprentice = wage_floor(contract_type=ContractType.APPRENTICESHIP, on=today)[1]

@@ -183,7 +183,7 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
     values = {"week": str(week)}
     status = 200
     if week not in by_week:
-        errors["week"] = NO_SUCH_CHECK
+        raise Http404(NO_SUCH_CHECK)
     if request.method == "POST":
         values = {
             name: request.POST.get(name, "").strip()

@@ -41,20 +41,3 @@ def test_small_demo_town_is_complete_and_idempotent(settings):
     for username in ("demo-seeker", "demo-employer", "demo-mentor", "demo-commissioner"):
         assert User.objects.get(username=username).check_password("demo-pass-2026")
     assert User.objects.get(username="demo-admin").is_superuser
-
-
-def test_the_demo_jobseeker_has_a_proposal_and_an_offer_to_answer(settings, client):
-    settings.DEBUG = True
-    call_command("seed_demo", size="small")
-    demo = SeekerProfile.objects.get(user__username="demo-seeker")
-    states = sorted(demo.placements.values_list("state", flat=True))
-    assert states == ["offered", "proposed"]
-    offered = demo.placements.get(state="offered")
-    assert [e.to_state for e in offered.history.all()] == [
-        "seeker_accepted",
-        "interview",
-        "offered",
-    ]
-    client.force_login(demo.user)
-    page = client.get("/placements/").content.decode()
-    assert "Yes, introduce me" in page and "Accept the offer" in page

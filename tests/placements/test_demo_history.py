@@ -206,3 +206,42 @@ def test_seeding_again_adds_nothing(town, settings):
         model.objects.count()
         for model in (User, SeekerProfile, Placement, PlacementEvent, OutsideJob, OutcomeCheck)
     ]
+
+
+def test_the_demo_jobseeker_gets_a_proposal_and_an_offer_from_their_matches(db, client):
+    from matching.services import matches_recompute_all
+    from placements.demo import seed_demo_seeker_placements
+    from tests.conftest import make_user
+    from tests.factories import (
+        TOWN,
+        EmployerFactory,
+        EmployerMemberFactory,
+        SeekerProfileFactory,
+        VacancyFactory,
+    )
+
+    forklift = {"typed": "forklift", "id": "uk:forklift_counterbalance", "label": "Forklift"}
+    mentor = make_user("mentor", Role.MENTOR)
+    seeker = SeekerProfileFactory(
+        user=make_user("seeker", Role.SEEKER),
+        mentor=mentor,
+        share_with_employers=True,
+        skills=[forklift],
+        travel_modes=["walk"],
+        **TOWN,
+    )
+    for name in ("Acme", "Bolt"):
+        employer = EmployerFactory(name=name)
+        EmployerMemberFactory(user=make_user(name.lower(), Role.EMPLOYER), employer=employer)
+        VacancyFactory(employer=employer, title="Forklift driver", skills=[forklift], **TOWN)
+    matches_recompute_all()
+
+    seed_demo_seeker_placements(seeker=seeker, mentor=mentor)
+    states = sorted(seeker.placements.values_list("state", flat=True))
+    assert states == ["offered", "proposed"]
+    offered = seeker.placements.get(state="offered")
+    chain = [e.to_state for e in offered.history.all()]
+    assert chain == ["seeker_accepted", "interview", "offered"]
+    client.force_login(seeker.user)
+    page = client.get("/placements/").content.decode()
+    assert "Yes, introduce me" in page and "Accept the offer" in page

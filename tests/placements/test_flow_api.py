@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccessLogEntry, Role
+from jobmatch.errors import Conflict
 from matching.pseudonyms import pseudonym
 from matching.services import matches_recompute_all
 from placements import services
@@ -494,3 +495,14 @@ def test_employers_read_only_their_own_reasons_in_a_history(world, as_user):
     ]
     mentor = as_user(world["mentor"]).get(f"/api/v1/placements/{placement.pk}/").json()
     assert mentor["history"][-1]["reason"] == "hospital appointments this month"
+
+
+def test_no_placement_starts_from_a_vacancy_past_its_closing_date(world, as_user):
+    vacancy = world["vacancy"]
+    type(vacancy).objects.filter(pk=vacancy.pk).update(
+        closing_date=timezone.localdate() - dt.timedelta(days=3)
+    )  # still "open": the nightly close has not run yet
+    vacancy.refresh_from_db()
+    with pytest.raises(Conflict, match="past its closing date"):
+        services.placement_propose(seeker=world["alice"], vacancy=vacancy, by=world["mentor"])
+    assert not Placement.objects.exists()

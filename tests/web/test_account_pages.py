@@ -157,7 +157,7 @@ def test_sign_up_without_consent_or_postcode(client, db):
 def test_sign_up_bad_input_is_named_and_stores_nothing(client, alice, changes, field, message):
     users, profiles = User.objects.count(), SeekerProfile.objects.count()
     response = client.post("/accounts/signup/", signup_form(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = page(response)
     assert message.replace("'", "&#x27;") in text
     assert f"id_{field}" in summary_links(response)
@@ -182,7 +182,7 @@ def test_sign_up_is_throttled_like_the_api(client, db, three_a_minute):
     for n in range(3):
         assert (
             client.post("/accounts/signup/", signup_form(username="", email=f"x{n}")).status_code
-            == 200
+            == 400
         )
     response = client.post("/accounts/signup/", signup_form())
     assert response.status_code == 429

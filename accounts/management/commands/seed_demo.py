@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from employers.demo import employer_accounts, seed_employers, seed_vacancies
 from employers.models import EmployerMember
 from matching.lookups import postcode_index
+from matching.services import matches_recompute_all
 from placements.demo import seed_demo_seeker_placements, seed_history
 from seekers.demo import demo_seeker_profile_values, role_accounts, seed_seekers
 from seekers.models import ConsentChange, SeekerProfile
@@ -64,7 +65,7 @@ class Command(BaseCommand):
     def _seed_town(self, logins, *, size, rng):
         n_seekers, n_vacancies, n_employers, n_mentors, n_commissioners = SIZES[size]
         today = timezone.localdate()
-        steps = tqdm(total=6, desc="demo town", unit="step", disable=None)
+        steps = tqdm(total=7, desc="demo town", unit="step", disable=None)
 
         index = postcode_index()
         codes = index.postcodes_in_la(BARNSLEY)
@@ -122,8 +123,9 @@ class Command(BaseCommand):
             statement=CONSENT_STATEMENT[True],
             changed_by=demo.user,
         )
-        seed_demo_seeker_placements(seeker=demo, mentor=logins["demo-mentor"], vacancies=vacancies)
         steps.update()
+        run = matches_recompute_all()  # the town's matches, as the nightly run would make them
+        seed_demo_seeker_placements(seeker=demo, mentor=logins["demo-mentor"])
         steps.close()
         self.stdout.write(
             f"Seeded {User.objects.filter(role=Role.SEEKER).count()} seekers, "
@@ -131,3 +133,7 @@ class Command(BaseCommand):
             f"{n_commissioners} commissioners on {len(locations)} Barnsley postcodes."
         )
         self.stdout.write("History: " + ", ".join(f"{n} {what}" for what, n in history.items()))
+        self.stdout.write(
+            f"Matches computed for {run.stats.get('seekers', 0):,} seekers and "
+            f"{run.stats.get('vacancies_matchable', 0):,} open vacancies."
+        )
