@@ -17,7 +17,7 @@ from api.permissions import roles
 from employers.selectors import vacancy_list_for, vacancy_writable_for
 from jobmatch.errors import Conflict, NotAllowed, NotFound
 from matching.pseudonyms import pseudonym, seeker_for_pseudonym
-from matching.selectors import is_a_match, vacancy_candidates
+from matching.selectors import vacancy_candidates
 from placements import selectors, services
 from placements.models import (
     CheckResult,
@@ -217,11 +217,6 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             if seeker is None:
                 raise NotFound("No such seeker on your caseload.")
             make = services.placement_propose
-        if not is_a_match(seeker=seeker, vacancy=vacancy):
-            raise Conflict(
-                "This vacancy is not a match for this seeker; see "
-                f"seekers/{seeker.pk}/matches/{vacancy.pk}/ for why."
-            )
         placement = make(seeker=seeker, vacancy=vacancy, by=user)
         return Response(self.get_serializer(placement).data, status=status.HTTP_201_CREATED)
 

@@ -21,7 +21,7 @@ from accounts.models import Role
 from api.placements import OutsideJobSerializer, RecordCheckSerializer
 from employers.selectors import vacancy_list_for
 from jobmatch.errors import DomainError
-from matching.selectors import is_a_match, seeker_matches
+from matching.selectors import seeker_matches
 from placements import services
 from placements.models import OPEN_STATES, CheckResult, Evidence, OutcomeCheck, State
 from placements.selectors import placement_list_for
@@ -143,13 +143,6 @@ def propose(request, seeker_id: int, vacancy_id: int):
     vacancy = vacancy_list_for(user=request.user).filter(pk=vacancy_id).first()
     if vacancy is None:
         raise Http404("No such open vacancy among those you may see.")
-    if not is_a_match(seeker=seeker, vacancy=vacancy):
-        messages.error(
-            request,
-            f"{vacancy.title} at {vacancy.employer.name} is not a match for {_name(seeker)}, "
-            "so it cannot be proposed.",
-        )
-        return redirect(target)
     try:
         services.placement_propose(seeker=seeker, vacancy=vacancy, by=request.user)
         messages.success(

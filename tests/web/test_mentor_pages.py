@@ -230,7 +230,7 @@ def test_mentor_proposes_a_match(world, client):
     far = client.post(
         f"/caseload/{world['profile'].pk}/propose/{world['far'].pk}/", follow=True
     ).content.decode()
-    assert "is not a match for alice" in far
+    assert "is not a match for this jobseeker" in far
     assert not Placement.objects.filter(vacancy=world["far"]).exists()
     assert client.get(url).status_code == 302  # GET does nothing
 
