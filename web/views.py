@@ -313,7 +313,9 @@ def my_placements(request):
             "actions": action_links(p, request.user, back=request.path),
             "history": [(e.at, State(e.to_state).label, e.reason) for e in p.history.all()],
         }
-        for p in placement_list_for(user=request.user).prefetch_related("history")
+        for p in placement_list_for(user=request.user)
+        .filter(seeker=_own_profile(request))  # "my" placements: an admin has none here
+        .prefetch_related("history")
     ]
     return render(request, "web/placements.html", {"rows": rows})
 
