@@ -33,3 +33,9 @@ def send_welcome_email(user_id: int) -> bool:
 def clear_expired_sessions() -> None:
     """Delete expired sessions (daily, from the beat schedule in settings)."""
     management.call_command("clearsessions")
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email(subject: str, body: str, to: str) -> None:
+    """Send one plain email (queued so a page answers without waiting for the mail server)."""
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])

@@ -121,6 +121,25 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             invalid="Enter your email address in the right format, like name@example.com.",
         )
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Queue the email rather than send it during the request, so the answer takes as long
+        whether or not the address has an account."""
+        from django.template import loader
+
+        from accounts.tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email.delay(subject, body, to_email)  # nothing to commit first: it writes no row
+
 
 class PasswordChangeView(ErrorsMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
