@@ -134,7 +134,7 @@ def who_for(placement: Placement, user) -> tuple[str, bool]:
     return seeker_user.get_full_name() or seeker_user.username, False
 
 
-def _back(request, placement: Placement) -> str:
+def _back(request) -> str:
     from django.urls import reverse
 
     user = request.user
@@ -186,7 +186,7 @@ def act(request, placement_id: int, action: str):
             try:
                 action_spec.service(placement=placement, by=request.user, **kwargs)
                 messages.success(request, action_spec.done)
-                return redirect(_back(request, placement))
+                return redirect(_back(request))
             except DomainError as error:
                 errors = {"__all__": error.message}
                 status = error.status
