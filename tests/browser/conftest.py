@@ -160,6 +160,7 @@ def sign_in_wrongly_then_rightly(page, url, username):
 
 def nav_click(page, text: str) -> None:
     """Follow a link in the service navigation, opening the phone menu first where it is shut."""
+    page.wait_for_load_state("load")  # GOV.UK Frontend's script shows the menu button once run
     toggle = page.locator(".govuk-service-navigation__toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
