@@ -31,11 +31,6 @@ from seekers.models import SeekerProfile
 from seekers.selectors import seeker_list_for
 
 
-def _identity_hidden(placement: Placement, user) -> bool:
-    """Employers know a seeker only by pseudonym until the introduction."""
-    return user.role == Role.EMPLOYER and not user.is_staff and placement.introduced_at is None
-
-
 class CheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutcomeCheck
@@ -88,7 +83,7 @@ class PlacementSerializer(serializers.ModelSerializer):
         return self.context["request"].user
 
     def get_seeker(self, placement) -> dict:
-        if _identity_hidden(placement, self._user()):
+        if selectors.identity_hidden(placement, self._user()):
             return {
                 "pseudonym": pseudonym(
                     employer_id=placement.vacancy.employer_id, seeker_id=placement.seeker_id
@@ -103,7 +98,7 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     def get_history(self, placement) -> list[dict]:
         user = self._user()
-        hidden = _identity_hidden(placement, user)
+        hidden = selectors.identity_hidden(placement, user)
         return [
             {
                 **e,
@@ -178,7 +173,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def _log(self, placements) -> None:
         user = self.request.user
-        visible = [p.seeker.user_id for p in placements if not _identity_hidden(p, user)]
+        visible = [p.seeker.user_id for p in placements if not selectors.identity_hidden(p, user)]
         access_log_record(
             actor=user, subject_ids=visible, action="read", channel="api", what="placement"
         )

@@ -59,6 +59,11 @@ def placement_list_for(*, user: User) -> QuerySet[Placement]:
     return rows.none()
 
 
+def identity_hidden(placement: Placement, user: User) -> bool:
+    """Employers know a seeker only by pseudonym until the introduction."""
+    return user.role == Role.EMPLOYER and not user.is_staff and placement.introduced_at is None
+
+
 def history_for(*, placement: Placement, user: User) -> list[dict]:
     """A placement's history as this user may read it. Employers read the reasons their own
     organisation wrote; the seeker's and mentor's reasons (free text, perhaps about health) and

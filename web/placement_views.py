@@ -19,7 +19,7 @@ from jobmatch.errors import DomainError
 from matching.pseudonyms import pseudonym
 from placements import services
 from placements.models import DeclineReason, Placement
-from placements.selectors import placement_list_for
+from placements.selectors import identity_hidden, placement_list_for
 from web.forms import safe_next, validate
 from web.views import for_roles
 
@@ -127,7 +127,7 @@ PARTIES = {"seeker": "the jobseeker", "mentor": "their mentor", "employer": "the
 def who_for(placement: Placement, user) -> tuple[str, bool]:
     """The seeker as this caller may know them, and whether that is a reference: employers see a
     reference until the introduction."""
-    if user.role == Role.EMPLOYER and not user.is_staff and placement.introduced_at is None:
+    if identity_hidden(placement, user):
         code = pseudonym(employer_id=placement.vacancy.employer_id, seeker_id=placement.seeker_id)
         return f"Candidate {code}", True
     seeker_user = placement.seeker.user
