@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -113,6 +113,44 @@ class PlacementSerializer(serializers.ModelSerializer):
         return services.ACTIONS.get(placement.state, [])
 
 
+class EmployerCheckSerializer(serializers.Serializer):
+    """A check as the employer reads it: never the mentor's note; the result, hours and evidence
+    only of checks the employer confirmed (otherwise null)."""
+
+    id = serializers.IntegerField()
+    week = serializers.IntegerField()
+    due_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=CheckResult.choices, allow_null=True)
+    hours_per_week = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    evidence = serializers.ChoiceField(choices=Evidence.choices, allow_null=True)
+    recorded_at = serializers.DateTimeField(allow_null=True)
+
+
+class EmployerPlacementSerializer(PlacementSerializer):
+    """A placement as an employer reads it, from an allow-list: no check notes, no evidence or
+    hours of checks they did not confirm, an end reason only when their organisation wrote it.
+    (The decline reason and text are the employer's own: only they decline.)"""
+
+    end_reason = serializers.SerializerMethodField()
+    checks = serializers.SerializerMethodField()
+
+    class Meta(PlacementSerializer.Meta):
+        fields = list(PlacementSerializer.Meta.fields)
+
+    def get_end_reason(self, placement) -> str:
+        return selectors.end_reason_for(placement=placement, user=self._user())
+
+    @extend_schema_field(EmployerCheckSerializer(many=True))
+    def get_checks(self, placement) -> list[dict]:
+        rows = selectors.checks_for(placement=placement, user=self._user())
+        return EmployerCheckSerializer(rows, many=True).data
+
+
+def placement_serializer_class(user) -> type[PlacementSerializer]:
+    """The placement read shape for this user: employers get their allow-list."""
+    return EmployerPlacementSerializer if selectors.employer_side(user) else PlacementSerializer
+
+
 DATE_ERRORS = {
     "invalid": "Enter the date as year-month-day, for example 2026-12-01.",
     "required": "Enter the date, for example 2026-12-01.",
@@ -164,11 +202,14 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_fields = ["state", "vacancy"]
     ordering_fields = ["updated_at", "created_at", "id"]
 
+    def get_serializer_class(self):
+        return placement_serializer_class(self.request.user)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return selectors.placement_list_for(user=self.request.user).prefetch_related(
-            "checks", "history__by__employer_membership"
+            "checks__recorded_by__employer_membership", "history__by__employer_membership"
         )
 
     def _log(self, placements) -> None:
@@ -334,7 +375,8 @@ class InvitationView(APIView):
         placement = services.placement_invite(
             seeker=SeekerProfile.objects.get(pk=seeker_id), vacancy=vacancy, by=request.user
         )
-        body = PlacementSerializer(placement, context={"request": request}).data
+        serializer = placement_serializer_class(request.user)
+        body = serializer(placement, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -131,6 +131,16 @@ class IntroducedSeekerSerializer(serializers.ModelSerializer):
         fields = ["id", "first_name", "last_name", "email", "skills"]
 
 
+class IntroducedSeekerFilter(django_filters.FilterSet):
+    """The only filter an employer has on the seekers introduced to them. Benefit group,
+    registration dates and the equality fields are special-category or pin a person down:
+    never filters or orderings for employers."""
+
+    class Meta:
+        model = SeekerProfile
+        fields = ["has_driving_licence"]
+
+
 class SeekerFilter(django_filters.FilterSet):
     registered_after = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte")
     registered_before = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte")
@@ -153,14 +163,22 @@ class SeekerViewSet(
 
     queryset = SeekerProfile.objects.none()  # for the schema; requests use the selectors
     serializer_class = SeekerProfileSerializer
-    filterset_class = SeekerFilter
-    ordering_fields = ["registered_on", "updated_at", "id"]
     permission_classes = [roles(Role.SEEKER, Role.MENTOR, Role.EMPLOYER)]
 
+    def _employer(self) -> bool:
+        user = getattr(getattr(self, "request", None), "user", None)
+        return getattr(user, "role", None) == Role.EMPLOYER
+
     def get_serializer_class(self):
-        if getattr(self.request.user, "role", None) == Role.EMPLOYER:
-            return IntroducedSeekerSerializer
-        return SeekerProfileSerializer
+        return IntroducedSeekerSerializer if self._employer() else SeekerProfileSerializer
+
+    @property
+    def filterset_class(self):
+        return IntroducedSeekerFilter if self._employer() else SeekerFilter
+
+    @property
+    def ordering_fields(self):
+        return ["id"] if self._employer() else ["registered_on", "updated_at", "id"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from placements.models import (
     OPEN_STATES,
+    Evidence,
     OutcomeCheck,
     OutsideJob,
     Placement,
@@ -61,31 +62,73 @@ def placement_list_for(*, user: User) -> QuerySet[Placement]:
 
 def identity_hidden(placement: Placement, user: User) -> bool:
     """Employers know a seeker only by pseudonym until the introduction."""
-    return user.role == Role.EMPLOYER and not user.is_staff and placement.introduced_at is None
+    return employer_side(user) and placement.introduced_at is None
+
+
+def employer_side(user: User) -> bool:
+    """True for an employer's member (not an admin): they read placements through the employer
+    allow-list, which withholds what the seeker's side wrote (docs/visibility.md)."""
+    return getattr(user, "role", None) == Role.EMPLOYER and not user.is_staff
+
+
+def written_by_employer(author: User | None, placement: Placement) -> bool:
+    """True when ``author`` is a member of the organisation that posted the placement's vacancy.
+    Needs ``employer_membership`` prefetched on the author to avoid a query per row."""
+    membership = getattr(author, "employer_membership", None) if author else None
+    return membership is not None and membership.employer_id == placement.vacancy.employer_id
 
 
 def history_for(*, placement: Placement, user: User) -> list[dict]:
     """A placement's history as this user may read it. Employers read the reasons their own
     organisation wrote; the seeker's and mentor's reasons (free text, perhaps about health) and
     the system's (which can name another employer) are withheld from them."""
-    employer_side = user.role == Role.EMPLOYER and not user.is_staff
-
-    def readable(event) -> bool:
-        if not employer_side:
-            return True
-        membership = getattr(event.by, "employer_membership", None) if event.by else None
-        return membership is not None and membership.employer_id == placement.vacancy.employer_id
-
-    rows = [
+    own_only = employer_side(user)
+    return [
         {
             "from": e.from_state or None,
             "to": e.to_state,
             "at": e.at,
             "by": e.by,
-            "reason": e.reason if readable(e) else "",
+            "reason": e.reason if not own_only or written_by_employer(e.by, placement) else "",
         }
         for e in placement.history.all()
     ]
+
+
+def end_reason_for(*, placement: Placement, user: User) -> str:
+    """The reason a placement ended, as this user may read it: employers only when their own
+    organisation ended it (a seeker's or mentor's reason can be about health)."""
+    if not employer_side(user) or not placement.end_reason:
+        return placement.end_reason
+    ended = [e for e in placement.history.all() if e.to_state == State.ENDED]
+    return placement.end_reason if ended and written_by_employer(ended[-1].by, placement) else ""
+
+
+def check_confirmed_by_employer(check: OutcomeCheck, placement: Placement) -> bool:
+    """True when the placement's employer vouched for this check: a member recorded it, or it
+    was recorded with the employer's confirmation as its evidence."""
+    return check.evidence == Evidence.EMPLOYER_CONFIRMED or written_by_employer(
+        check.recorded_by, placement
+    )
+
+
+def checks_for(*, placement: Placement, user: User) -> list[dict]:
+    """A placement's 13- and 26-week checks as this user may read them. Employers never read the
+    mentor's note, and read the result, hours and evidence only of checks they confirmed; the
+    rest show when they are due."""
+    rows = []
+    for c in placement.checks.all():
+        full = not employer_side(user) or check_confirmed_by_employer(c, placement)
+        row = {"id": c.pk, "week": c.week, "due_on": c.due_on}
+        row.update(
+            result=c.result if full else None,
+            hours_per_week=c.hours_per_week if full else None,
+            evidence=c.evidence if full else None,
+            recorded_at=c.recorded_at if full else None,
+        )
+        if not employer_side(user):
+            row["note"] = c.note
+        rows.append(row)
     return rows
 
 
