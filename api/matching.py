@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.access_log import access_log_record
 from accounts.models import Role
+from api.pagination import FreshnessPagination
 from api.permissions import IsSeeker, roles
 from employers.models import Vacancy
 from employers.selectors import vacancy_list_for, vacancy_writable_for
@@ -21,6 +22,7 @@ from matching.models import Candidate, SeekerMatch
 from matching.pseudonyms import pseudonym
 from matching.selectors import (
     match_explain,
+    matches_freshness,
     seeker_matches,
     seeker_profile_for_matches,
     vacancy_candidates,
@@ -61,39 +63,48 @@ def _log(user, profile: SeekerProfile, what: str) -> None:
     )
 
 
-class MyMatchesView(generics.ListAPIView):
-    """The calling seeker's ranked matches, with reasons."""
+class _MatchList(generics.ListAPIView):
+    """A seeker's ranked matches, with ``updating`` and ``computed_at`` beside the page."""
 
-    permission_classes = [IsSeeker]
     serializer_class = SeekerMatchSerializer
     queryset = SeekerMatch.objects.none()
     filter_backends = []
+    pagination_class = FreshnessPagination
+
+    def profile(self) -> SeekerProfile:
+        raise NotImplementedError
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        profile = SeekerProfile.objects.filter(user=self.request.user).first()
-        if profile is None:
-            raise NotFound("Your account has no jobseeker profile, so it has no matches.")
+        profile = self.profile()
+        self.paginator.freshness = matches_freshness(seeker=profile)
         return seeker_matches(seeker=profile)
 
 
-class SeekerMatchesView(generics.ListAPIView):
+class MyMatchesView(_MatchList):
+    """The calling seeker's ranked matches, with reasons."""
+
+    permission_classes = [IsSeeker]
+
+    def profile(self) -> SeekerProfile:
+        profile = SeekerProfile.objects.filter(user=self.request.user).first()
+        if profile is None:
+            raise NotFound("Your account has no jobseeker profile, so it has no matches.")
+        return profile
+
+
+class SeekerMatchesView(_MatchList):
     """A seeker's ranked matches: their own, a mentor's caseload's, or any for admins."""
 
     permission_classes = [roles(Role.SEEKER, Role.MENTOR)]
-    serializer_class = SeekerMatchSerializer
-    queryset = SeekerMatch.objects.none()
-    filter_backends = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
+    def profile(self) -> SeekerProfile:
         profile = seeker_profile_for_matches(user=self.request.user, seeker_id=self.kwargs["pk"])
         if profile is None:
             raise NotFound("No such seeker among those you may see.")
         _log(self.request.user, profile, "matches")
-        return seeker_matches(seeker=profile)
+        return profile
 
 
 class SeekerMatchDetailView(APIView):
@@ -185,6 +196,7 @@ class VacancyCandidatesView(generics.ListAPIView):
     permission_classes = [roles(Role.EMPLOYER, Role.MENTOR)]
     queryset = Candidate.objects.none()
     filter_backends = []
+    pagination_class = FreshnessPagination
 
     def get_serializer_class(self):
         user = self.request.user
@@ -204,6 +216,7 @@ class VacancyCandidatesView(generics.ListAPIView):
         vacancy = scope.filter(pk=self.kwargs["pk"]).first()
         if vacancy is None:
             raise NotFound("No such vacancy among those you may see.")
+        self.paginator.freshness = matches_freshness(vacancy=vacancy)
         rows = list(vacancy_candidates(vacancy=vacancy, user=user))
         for rank, row in enumerate(rows, start=1):
             row.rank = rank

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from employers.models import Employer, EmployerMember, Vacancy, VacancyStatus
 from jobmatch.errors import Conflict, DomainError
-from matching.tasks import recompute_vacancy_matches
+from matching.services import recompute_request
 
 VACANCY_FIELDS = {
     "title",
@@ -56,7 +56,7 @@ def vacancy_create(*, employer: Employer, by: User, data: dict[str, Any]) -> Vac
     vacancy = Vacancy(employer=employer, created_by=by, posted_on=timezone.localdate(), **fields)
     vacancy.save()
     if vacancy.status == VacancyStatus.OPEN:
-        recompute_vacancy_matches.delay_on_commit(vacancy.pk)
+        recompute_request(vacancy_ids=[vacancy.pk])
     return vacancy
 
 
@@ -69,7 +69,7 @@ def vacancy_update(*, vacancy: Vacancy, by: User, data: dict[str, Any]) -> Vacan
         setattr(vacancy, name, data[name])
     if changed:
         vacancy.save(update_fields=[*changed, "updated_at"])
-        recompute_vacancy_matches.delay_on_commit(vacancy.pk)
+        recompute_request(vacancy_ids=[vacancy.pk])
     return vacancy
 
 
@@ -83,5 +83,5 @@ def vacancy_close(*, vacancy: Vacancy, by: User) -> Vacancy:
         )
     vacancy.status = VacancyStatus.CLOSED
     vacancy.save(update_fields=["status", "updated_at"])
-    recompute_vacancy_matches.delay_on_commit(vacancy.pk)
+    recompute_request(vacancy_ids=[vacancy.pk])
     return vacancy

@@ -1,4 +1,5 @@
-"""The Celery app. With no CELERY_BROKER_URL, tasks run in-process (``task_always_eager``)."""
+"""The Celery app. With no CELERY_BROKER_URL the queue is files under ``var/celery`` (no server);
+a worker must run beside the web server (``make demo`` starts one)."""
 
 import os
 

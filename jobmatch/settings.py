@@ -98,8 +98,16 @@ DATABASE_URL = env_url(
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets the dev server read while a seeding command writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    # WAL lets pages read while a recompute writes; writers take the lock at BEGIN (IMMEDIATE)
+    # and wait up to 20 s for it, so overlapping writes queue instead of failing as "locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a file too: an in-memory database shares one cache between threads, whose locks
+    # fail at once instead of waiting, unlike the file the service runs on.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling counters) --------------------------------------------------------------
@@ -209,9 +217,20 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------------------------
+# Tasks always go through a queue, so no request waits for one. With no broker configured the
+# embedded default queues them in files under var/celery (kombu's filesystem transport: no
+# server), for the worker that `make demo` starts beside the web server; production uses Redis.
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", None, schemes=("redis", "rediss"))
-# No broker: run tasks in-process, so the embedded default needs no server.
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_QUEUE_DIR = VAR_DIR / "celery"
+if CELERY_BROKER_URL is None:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR),
+        "data_folder_out": str(CELERY_QUEUE_DIR),
+    }
+    CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
+# Run tasks inside the caller instead (tests, and one-off scripts that have no worker).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -222,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "placements.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),  # each morning
+    },
+    "drain-recomputes": {
+        # The sweep: pending recomputes whose message was lost (a killed worker) are redone.
+        "task": "matching.tasks.drain_recomputes",
+        "schedule": 30.0,
     },
     "recompute-all-matches": {
         "task": "matching.tasks.recompute_all_matches",

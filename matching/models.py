@@ -85,3 +85,31 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vacancy_id} <- {self.seeker_id} ({self.score:.2f})"
+
+
+class PendingRecompute(models.Model):
+    """A seeker or vacancy whose matches are out of date: the queue's truth. Written in the same
+    transaction as the change; drained by ``matching.services.recomputes_drain``, which deletes a
+    row once a recompute that started after its last change has finished. A row claimed by a
+    worker that died is claimed again after ``CLAIM_EXPIRES``."""
+
+    class Kind(models.TextChoices):
+        SEEKER = "seeker", "Seeker"
+        VACANCY = "vacancy", "Vacancy"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    since = models.DateTimeField(help_text="The first change not yet recomputed.")
+    changed_at = models.DateTimeField(help_text="The last change.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="The run working on it.")
+
+    class Meta:
+        ordering = ["since", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="pending_recompute_once")
+        ]
+        indexes = [models.Index(fields=["claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} pending since {self.since:%Y-%m-%d %H:%M:%S}"

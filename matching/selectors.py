@@ -12,7 +12,7 @@ from employers.selectors import vacancy_open_q
 from matching.engine.model import Congestion
 from matching.engine.skillspace import SkillSpace
 from matching.engine.weights import DEFAULT_K
-from matching.models import Candidate, MatchRun, SeekerMatch
+from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from seekers.models import SeekerProfile
 
 
@@ -111,3 +111,49 @@ def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
         vacancy_occupation_row=adapter.vacancy_occupations([vacancy]),
         congestion=congestion,
     )
+
+
+def matches_freshness(
+    *, seeker: SeekerProfile | None = None, vacancy: Vacancy | None = None
+) -> dict:
+    """Say whether a seeker's matches (or a vacancy's candidates) are being recomputed, and when
+    the stored ones were computed. Reads only: it never computes."""
+    if seeker is not None:
+        kind, pk, rows = (
+            PendingRecompute.Kind.SEEKER,
+            seeker.pk,
+            SeekerMatch.objects.filter(seeker=seeker),
+        )
+    else:
+        kind, pk, rows = (
+            PendingRecompute.Kind.VACANCY,
+            vacancy.pk,
+            Candidate.objects.filter(vacancy=vacancy),
+        )
+    latest = rows.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    return {
+        "updating": PendingRecompute.objects.filter(kind=kind, object_id=pk).exists(),
+        "computed_at": latest,
+    }
+
+
+def recompute_queue_health() -> dict:
+    """Pending recomputes (and how many a drain is working on), the oldest, and the last runs."""
+    pending = PendingRecompute.objects.all()
+    last_full = MatchRun.objects.filter(kind=MatchRun.Kind.FULL).order_by("-finished_at").first()
+    last_incremental = (
+        MatchRun.objects.exclude(kind=MatchRun.Kind.FULL).order_by("-finished_at").first()
+    )
+
+    def seconds(run):
+        return None if run is None else (run.finished_at - run.started_at).total_seconds()
+
+    return {
+        "pending": pending.count(),
+        "claimed": pending.filter(claimed_at__isnull=False).count(),
+        "oldest": pending.order_by("since").values_list("since", flat=True).first(),
+        "last_full": last_full,
+        "last_full_seconds": seconds(last_full),
+        "last_incremental": last_incremental,
+        "last_incremental_seconds": seconds(last_incremental),
+    }

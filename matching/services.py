@@ -5,9 +5,11 @@ engine, and replaces the affected rows in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
@@ -17,7 +19,7 @@ from matching.engine.core import MatchResult, match_all, seekers_within_reach
 from matching.engine.metrics import exposure_report
 from matching.engine.model import Congestion
 from matching.engine.skillspace import SkillSpace
-from matching.models import Candidate, MatchRun, SeekerMatch
+from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from matching.selectors import congestion_inputs, incremental_basis
 from seekers.models import SeekerProfile
 
@@ -103,17 +105,11 @@ def _candidate_rows(result: MatchResult, reasons: dict, now, *, only_vacancy=Non
             )
 
 
-def _write(result: MatchResult, reasons: dict, now, *, only_vacancy=None) -> None:
-    insert_rows(SeekerMatch, SEEKER_COLUMNS, _seeker_rows(result, reasons, now))
-    insert_rows(
-        Candidate,
-        CANDIDATE_COLUMNS,
-        _candidate_rows(result, reasons, now, only_vacancy=only_vacancy),
-    )
-
-
-def _record(kind: str, result: MatchResult, started, *, exposure=None, **extra) -> MatchRun:
+def _record(
+    kind: str, result: MatchResult, started, *, exposure=None, counts=None, **extra
+) -> MatchRun:
     stats = {k: v for k, v in result.stats.items() if isinstance(v, int | float)}
+    stats.update(counts or {})
     if exposure is not None:
         stats["exposure"] = exposure
     return MatchRun.objects.create(
@@ -126,10 +122,49 @@ def _record(kind: str, result: MatchResult, started, *, exposure=None, **extra) 
     )
 
 
+CHUNK = 250  # seekers (or vacancies) whose rows are replaced in one short write transaction
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _replace_seeker_rows(result: MatchResult, reasons: dict, now, seeker_ids: Sequence[int]):
+    """Replace the matches of ``seeker_ids`` and their place in candidate lists, a chunk of
+    seekers per transaction, so no write holds the database for long (SQLite has one writer)."""
+    by_seeker: dict[int, list] = {}
+    for row in _seeker_rows(result, reasons, now):
+        by_seeker.setdefault(row[0], []).append(row)
+    cand_by_seeker: dict[int, list] = {}
+    for row in _candidate_rows(result, reasons, now):
+        cand_by_seeker.setdefault(row[1], []).append(row)
+    for chunk in _chunks(list(seeker_ids)):
+        with transaction.atomic():
+            SeekerMatch.objects.filter(seeker_id__in=chunk).delete()
+            Candidate.objects.filter(seeker_id__in=chunk).delete()
+            insert_rows(
+                SeekerMatch, SEEKER_COLUMNS, (r for i in chunk for r in by_seeker.get(i, []))
+            )
+            insert_rows(
+                Candidate, CANDIDATE_COLUMNS, (r for i in chunk for r in cand_by_seeker.get(i, []))
+            )
+
+
+def _full_basis(result: MatchResult) -> dict:
+    return dict(
+        skill_idf=result.index.context.skill_space.to_dict(),
+        exposure=exposure_report(result),
+        allocated={str(k): v for k, v in result.allocated.items()},
+        demand={str(k): v for k, v in result.demand.items()},
+    )
+
+
 def matches_recompute_all(
     *, today: dt.date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> MatchRun:
-    """Recompute every seeker's matches and every vacancy's candidates; replace all rows."""
+    """Recompute every seeker's matches and every vacancy's candidates; replace all rows, a chunk
+    of seekers at a time. Pending recomputes requested before the run started are done by it."""
     started = timezone.now()
     today = today or timezone.localdate()
     profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
@@ -142,55 +177,36 @@ def matches_recompute_all(
     )
     reasons = result.all_reasons()
     now = timezone.now()
+    ids = [p.pk for p in profiles]
+    _replace_seeker_rows(result, reasons, now, ids)
     with transaction.atomic():
-        SeekerMatch.objects.all().delete()
-        Candidate.objects.all().delete()
-        _write(result, reasons, now)
-        return _record(
-            MatchRun.Kind.FULL,
-            result,
-            started,
-            skill_idf=result.index.context.skill_space.to_dict(),
-            exposure=exposure_report(result),
-            allocated={str(k): v for k, v in result.allocated.items()},
-            demand={str(k): v for k, v in result.demand.items()},
-        )
+        # Rows of seekers no longer active, and of vacancies no longer matchable.
+        SeekerMatch.objects.exclude(seeker_id__in=ids).delete()
+        Candidate.objects.exclude(seeker_id__in=ids).delete()
+        Candidate.objects.exclude(vacancy_id__in=[v.id for v in result.index.vacancies]).delete()
+        PendingRecompute.objects.filter(changed_at__lte=started, claimed_at__isnull=True).delete()
+        return _record(MatchRun.Kind.FULL, result, started, **_full_basis(result))
 
 
-def matches_recompute_seeker(*, seeker_id: int, today: dt.date | None = None) -> MatchRun | None:
-    """Recompute one seeker's matches, and their place in vacancies' candidate lists."""
+def matches_recompute_some(
+    *, seeker_ids: Sequence[int] = (), vacancy_ids: Sequence[int] = (), today: dt.date | None = None
+) -> MatchRun | None:
+    """Recompute the matches of some seekers, and of every seeker within reach of some vacancies
+    (whose candidate lists are then rebuilt), in one engine run with the last full run's basis.
+
+    A seeker who is gone, inactive or has no location loses their rows; a vacancy that is gone or
+    no longer open loses its candidates and leaves its seekers' lists.
+    """
     started = timezone.now()
     today = today or timezone.localdate()
-    profile = SeekerProfile.objects.filter(pk=seeker_id).first()
-    if profile is None:
-        return None
-    space, congestion = incremental_basis()
-    result = _run(
-        [profile], _matchable_vacancies(), today=today, congestion=congestion, skill_space=space
-    )
-    reasons = result.all_reasons()
-    now = timezone.now()
-    with transaction.atomic():
-        SeekerMatch.objects.filter(seeker_id=seeker_id).delete()
-        Candidate.objects.filter(seeker_id=seeker_id).delete()
-        _write(result, reasons, now)
-        return _record(MatchRun.Kind.SEEKER, result, started)
-
-
-def matches_recompute_vacancy(*, vacancy_id: int, today: dt.date | None = None) -> MatchRun | None:
-    """Recompute one vacancy's candidates and the matches of every seeker within its reach."""
-    started = timezone.now()
-    today = today or timezone.localdate()
-    vacancy = Vacancy.objects.filter(pk=vacancy_id).first()
-    if vacancy is None:
-        return None
     profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
-    reach = set(
-        seekers_within_reach(
-            [adapter.seeker_input(p) for p in profiles], adapter.vacancy_input(vacancy)
-        )
-    )
-    affected = [p for p in profiles if p.pk in reach]
+    wanted = set(seeker_ids)
+    changed_vacancies = list(Vacancy.objects.filter(pk__in=vacancy_ids))
+    if changed_vacancies:
+        inputs = [adapter.seeker_input(p) for p in profiles]
+        for vacancy in changed_vacancies:
+            wanted.update(seekers_within_reach(inputs, adapter.vacancy_input(vacancy)))
+    affected = [p for p in profiles if p.pk in wanted]
     space, congestion = incremental_basis()
     result = _run(
         affected, _matchable_vacancies(), today=today, congestion=congestion, skill_space=space
@@ -198,7 +214,102 @@ def matches_recompute_vacancy(*, vacancy_id: int, today: dt.date | None = None) 
     reasons = result.all_reasons()
     now = timezone.now()
     with transaction.atomic():
-        SeekerMatch.objects.filter(seeker_id__in=reach).delete()
-        Candidate.objects.filter(vacancy_id=vacancy_id).delete()
-        _write(result, reasons, now, only_vacancy=vacancy_id)
-        return _record(MatchRun.Kind.VACANCY, result, started)
+        gone = wanted.union(seeker_ids) - {p.pk for p in affected}
+        SeekerMatch.objects.filter(seeker_id__in=gone).delete()
+        Candidate.objects.filter(seeker_id__in=gone).delete()
+        # A changed vacancy's candidates are all among ``affected``: drop the rest.
+        Candidate.objects.filter(vacancy_id__in=vacancy_ids).exclude(seeker_id__in=wanted).delete()
+    _replace_seeker_rows(result, reasons, now, [p.pk for p in affected])
+    kind = MatchRun.Kind.VACANCY if vacancy_ids else MatchRun.Kind.SEEKER
+    counts = {"seekers_recomputed": len(affected), "vacancies_changed": len(vacancy_ids)}
+    return _record(kind, result, started, counts=counts)
+
+
+def matches_recompute_seeker(*, seeker_id: int, today: dt.date | None = None) -> MatchRun | None:
+    """Recompute one seeker's matches, and their place in vacancies' candidate lists."""
+    return matches_recompute_some(seeker_ids=[seeker_id], today=today)
+
+
+def matches_recompute_vacancy(*, vacancy_id: int, today: dt.date | None = None) -> MatchRun | None:
+    """Recompute one vacancy's candidates and the matches of every seeker within its reach."""
+    return matches_recompute_some(vacancy_ids=[vacancy_id], today=today)
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+# A claim older than this belongs to a worker that died: the rows are claimed again. Longer
+# than any incremental run of a town (seconds) with a wide margin.
+CLAIM_EXPIRES = dt.timedelta(minutes=10)
+
+
+def recompute_request(*, seeker_ids: Sequence[int] = (), vacancy_ids: Sequence[int] = ()) -> None:
+    """Mark these seekers' and vacancies' matches out of date, in the caller's transaction, and
+    queue a drain for after the commit. Requests close together coalesce into one row each."""
+    from matching.tasks import drain_recomputes
+
+    now = timezone.now()
+    rows = [
+        PendingRecompute(kind=kind, object_id=pk, since=now, changed_at=now)
+        for kind, ids in (
+            (PendingRecompute.Kind.SEEKER, seeker_ids),
+            (PendingRecompute.Kind.VACANCY, vacancy_ids),
+        )
+        for pk in dict.fromkeys(ids)
+    ]
+    if not rows:
+        return
+    PendingRecompute.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["changed_at"],
+    )
+    drain_recomputes.delay_on_commit()
+
+
+def _claimable(now) -> Q:
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES)
+
+
+def recomputes_drain(*, today: dt.date | None = None) -> MatchRun | None:
+    """Claim every pending recompute, run them as one, and clear those not changed since.
+
+    Safe to run concurrently and repeatedly: a claim is one UPDATE, so two drains never take the
+    same row; a row changed during the run stays pending for the next drain; a row left claimed
+    by a dead worker is taken again after ``CLAIM_EXPIRES``.
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    ids = list(PendingRecompute.objects.filter(_claimable(now)).values_list("pk", flat=True))
+    if not ids:
+        return None
+    PendingRecompute.objects.filter(_claimable(now), pk__in=ids).update(claimed_at=now, claim=token)
+    rows = list(PendingRecompute.objects.filter(claim=token))
+    if not rows:
+        return None
+    try:
+        run = matches_recompute_some(
+            seeker_ids=[r.object_id for r in rows if r.kind == PendingRecompute.Kind.SEEKER],
+            vacancy_ids=[r.object_id for r in rows if r.kind == PendingRecompute.Kind.VACANCY],
+            today=today,
+        )
+    finally:
+        PendingRecompute.objects.filter(claim=token).filter(changed_at__gt=now).update(
+            claimed_at=None, claim=""
+        )
+    PendingRecompute.objects.filter(claim=token, changed_at__lte=now).delete()
+    return run
+
+
+def recompute_state(*, seeker_id: int | None = None, vacancy_id: int | None = None) -> bool:
+    """True while a recompute for this seeker or vacancy is pending or running."""
+    rows = PendingRecompute.objects.none()
+    if seeker_id is not None:
+        rows = PendingRecompute.objects.filter(
+            kind=PendingRecompute.Kind.SEEKER, object_id=seeker_id
+        )
+    if vacancy_id is not None:
+        rows = rows | PendingRecompute.objects.filter(
+            kind=PendingRecompute.Kind.VACANCY, object_id=vacancy_id
+        )
+    return rows.exists()

@@ -6,13 +6,11 @@ from matching import services
 
 
 @shared_task(acks_late=True)
-def recompute_seeker_matches(seeker_id: int) -> None:
-    services.matches_recompute_seeker(seeker_id=seeker_id)
-
-
-@shared_task(acks_late=True)
-def recompute_vacancy_matches(vacancy_id: int) -> None:
-    services.matches_recompute_vacancy(vacancy_id=vacancy_id)
+def drain_recomputes() -> int | None:
+    """Recompute every pending seeker and vacancy (the table ``PendingRecompute`` is the truth:
+    this task carries no ids, so a lost message loses nothing; beat runs it as a sweep too)."""
+    run = services.recomputes_drain()
+    return None if run is None else run.pk
 
 
 @shared_task(acks_late=True)

@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from employers.models import Vacancy, VacancyStatus
 from employers.selectors import vacancy_open_q
 from jobmatch.errors import Conflict, DomainError, NotAllowed
-from matching.tasks import recompute_vacancy_matches
+from matching.services import recompute_request
 from placements.models import (
     OPEN_STATES,
     CheckResult,
@@ -418,7 +418,7 @@ def _vacancy_fill_if_full(*, vacancy_id: int) -> None:
             from_states=OPEN_STATES,
             reason="all positions filled",
         )
-    recompute_vacancy_matches.delay_on_commit(vacancy.pk)
+    recompute_request(vacancy_ids=[vacancy.pk])
 
 
 @transaction.atomic

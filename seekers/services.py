@@ -12,7 +12,7 @@ from accounts.access_log import access_log_record
 from accounts.models import Role, User
 from accounts.services import user_create
 from jobmatch.errors import DomainError
-from matching.tasks import recompute_seeker_matches
+from matching.services import recompute_request
 from seekers.models import ConsentChange, SeekerProfile
 
 CONSENT_STATEMENT = {
@@ -81,7 +81,7 @@ def seeker_register(
     )
     _consent_record(seeker=seeker, share=seeker.share_with_employers, by=user)
     if seeker.easting is not None:
-        recompute_seeker_matches.delay_on_commit(seeker.pk)
+        recompute_request(seeker_ids=[seeker.pk])
     return seeker
 
 
@@ -117,7 +117,7 @@ def seeker_profile_update(
     if "share_with_employers" in changed:
         _consent_record(seeker=seeker, share=seeker.share_with_employers, by=by)
     if MATCHING_FIELDS.intersection(changed):
-        recompute_seeker_matches.delay_on_commit(seeker.pk)
+        recompute_request(seeker_ids=[seeker.pk])
     access_log_record(
         actor=by,
         subject_ids=[seeker.user_id],

@@ -52,11 +52,9 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture
 def live_worker(settings):
-    """Start a real Celery worker thread against the Redis broker on a queue of this test's own."""
+    """Start a real Celery worker thread on the configured broker (Redis, or the embedded
+    default's files under var/celery), on a queue of this test's own."""
     from celery.contrib.testing.worker import start_worker
-
-    if not settings.CELERY_BROKER_URL:
-        pytest.skip("set CELERY_BROKER_URL (a Redis URL) to run the broker tests")
     queue = f"jobmatch-test-{uuid.uuid4().hex[:8]}"
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue

@@ -21,7 +21,7 @@ from accounts.models import Role
 from api.placements import OutsideJobSerializer, RecordCheckSerializer
 from employers.selectors import vacancy_list_for
 from jobmatch.errors import DomainError
-from matching.selectors import seeker_matches
+from matching.selectors import matches_freshness, seeker_matches
 from placements import services
 from placements.models import OPEN_STATES, CheckResult, Evidence, OutcomeCheck, State
 from placements.selectors import placement_list_for
@@ -113,6 +113,7 @@ def seeker_page(request, seeker_id: int):
                 TravelMode(m).label.lower() for m in seeker.travel_modes if m in TravelMode.values
             ),
             "matches": matches,
+            "freshness": matches_freshness(seeker=seeker),
             "proposed": open_vacancies,
             "placements": placements,
             "outside_jobs": outside_jobs,

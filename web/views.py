@@ -17,7 +17,12 @@ from accounts.access_log import access_log_record
 from accounts.models import Role
 from employers.selectors import vacancy_list_for, vacancy_writable_for
 from matching.pseudonyms import pseudonym
-from matching.selectors import match_explain, seeker_matches, vacancy_candidates
+from matching.selectors import (
+    match_explain,
+    matches_freshness,
+    seeker_matches,
+    vacancy_candidates,
+)
 from placements.chart import chart_data_table
 from placements.reporting import outcomes_report
 from placements.selectors import caseload_for
@@ -64,10 +69,10 @@ def _own_profile(request) -> SeekerProfile:
 
 @for_roles(Role.SEEKER)
 def matches(request):
-    page = Paginator(seeker_matches(seeker=_own_profile(request)), 20).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "web/matches.html", {"page": page})
+    profile = _own_profile(request)
+    page = Paginator(seeker_matches(seeker=profile), 20).get_page(request.GET.get("page"))
+    freshness = matches_freshness(seeker=profile)
+    return render(request, "web/matches.html", {"page": page, "freshness": freshness})
 
 
 @for_roles(Role.SEEKER)
@@ -153,7 +158,8 @@ def candidates(request, vacancy_id: int):
         }
         for r in rows
     ]
-    return render(request, "web/candidates.html", {"vacancy": vacancy, "rows": shown})
+    context = {"vacancy": vacancy, "rows": shown, "freshness": matches_freshness(vacancy=vacancy)}
+    return render(request, "web/candidates.html", context)
 
 
 @for_roles(Role.COMMISSIONER)

@@ -31,7 +31,7 @@ def test_no_email_without_an_address(django_capture_on_commit_callbacks):
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_sends_welcome_email_through_redis(live_worker):
+def test_real_worker_sends_welcome_email_through_the_broker(live_worker):
     user_create(
         username="gail", password="pw-gail-2026", role=Role.EMPLOYER, email="gail@example.org"
     )

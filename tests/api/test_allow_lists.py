@@ -256,6 +256,11 @@ def page(keys: set[str]) -> set[str]:
     return PAGE | {"results"} | {f"results[].{k}" for k in keys}
 
 
+def computed(keys: set[str]) -> set[str]:
+    """A page of computed results, with how fresh they are."""
+    return page(keys) | {"updating", "computed_at"}
+
+
 ALL = ("seeker", "employer", "mentor", "commissioner", "admin")
 PEOPLE = ("seeker", "mentor", "admin")
 
@@ -281,15 +286,15 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "admin": PROFILE,
     },
     "/api/v1/seekers/me/": {"seeker": PROFILE},
-    "/api/v1/seekers/me/matches/": {"seeker": page(MATCH)},
-    "/api/v1/seekers/{id}/matches/": {r: page(MATCH) for r in PEOPLE},
+    "/api/v1/seekers/me/matches/": {"seeker": computed(MATCH)},
+    "/api/v1/seekers/{id}/matches/": {r: computed(MATCH) for r in PEOPLE},
     "/api/v1/seekers/{id}/matches/{vacancy_id}/": {
         r: MATCH | {"is_match", "failures"} for r in PEOPLE
     },
     "/api/v1/vacancies/{id}/candidates/": {
-        "employer": page(CANDIDATE_EMPLOYER),
-        "mentor": page(CANDIDATE_MENTOR),
-        "admin": page(CANDIDATE_MENTOR),
+        "employer": computed(CANDIDATE_EMPLOYER),
+        "mentor": computed(CANDIDATE_MENTOR),
+        "admin": computed(CANDIDATE_MENTOR),
     },
     "/api/v1/placements/": {
         "seeker": page(PLACEMENT_FULL),

@@ -1,0 +1,216 @@
+"""The recompute queue: a change marks its seeker or vacancy pending in the same transaction, a
+drain recomputes and clears it, and nothing a person does waits for the engine.
+
+The cast: alice (seeker on maya's caseload, with a forklift skill, in town), bob (employer at
+Acme, with one open vacancy in town).
+"""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from employers.services import vacancy_create
+from matching import services
+from matching.models import PendingRecompute, SeekerMatch
+from seekers.services import seeker_profile_update
+from tests.factories import (
+    TOWN,
+    EmployerFactory,
+    EmployerMemberFactory,
+    SeekerProfileFactory,
+    VacancyFactory,
+)
+
+FORKLIFT = {"typed": "forklift", "id": "uk:forklift_counterbalance", "label": "Forklift"}
+SEEKER = PendingRecompute.Kind.SEEKER
+VACANCY = PendingRecompute.Kind.VACANCY
+
+
+@pytest.fixture
+def town(cast):
+    acme = EmployerFactory(name="Acme")
+    EmployerMemberFactory(user=cast["employer"], employer=acme)
+    alice = SeekerProfileFactory(
+        user=cast["seeker"], mentor=cast["mentor"], skills=[FORKLIFT], travel_modes=["walk"], **TOWN
+    )
+    vacancy = VacancyFactory(employer=acme, skills=[FORKLIFT], **TOWN)
+    services.matches_recompute_all()
+    return {**cast, "acme": acme, "alice": alice, "vacancy": vacancy}
+
+
+def pending():
+    return sorted(PendingRecompute.objects.values_list("kind", "object_id"))
+
+
+def new_vacancy(town, **extra):
+    data = dict(
+        title="Forklift driver",
+        skills=[FORKLIFT],
+        hours_per_week=37,
+        contract_type="permanent",
+        wage_per_hour=13,
+        positions=1,
+        status="open",
+        **TOWN,
+    )
+    data.update(extra)
+    return vacancy_create(employer=town["acme"], by=town["employer"], data=data)
+
+
+@pytest.mark.django_db
+def test_a_change_is_pending_until_the_commit_then_drained(
+    town, django_capture_on_commit_callbacks
+):
+    alice = town["alice"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        vacancy = new_vacancy(town)
+    assert pending() == [(VACANCY, vacancy.pk)]
+    assert not SeekerMatch.objects.filter(vacancy=vacancy).exists(), "nothing computed yet"
+    assert len(callbacks) == 1
+    callbacks[0]()  # the drain task, run in-process here
+    assert pending() == []
+    assert SeekerMatch.objects.filter(seeker=alice, vacancy=vacancy).exists()
+
+
+@pytest.mark.django_db
+def test_a_change_rolled_back_leaves_nothing_pending(town):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        seeker_profile_update(
+            seeker=town["alice"], by=town["seeker"], data={"max_travel_minutes": 5}, channel="api"
+        )
+        raise RuntimeError("the request failed after the change")
+    assert pending() == []
+
+
+@pytest.mark.django_db
+def test_changes_close_together_coalesce(town, django_capture_on_commit_callbacks):
+    alice, seeker = town["alice"], town["seeker"]
+    with django_capture_on_commit_callbacks(execute=False):
+        for minutes in (20, 30, 40):
+            seeker_profile_update(
+                seeker=alice, by=seeker, data={"max_travel_minutes": minutes}, channel="api"
+            )
+    row = PendingRecompute.objects.get()
+    assert (row.kind, row.object_id) == (SEEKER, alice.pk) and row.changed_at >= row.since
+    run = services.recomputes_drain()
+    assert run.stats["seekers_recomputed"] == 1 and pending() == []
+    assert services.recomputes_drain() is None, "nothing left to do"
+
+
+@pytest.mark.django_db
+def test_a_change_during_a_run_stays_pending(town, monkeypatch):
+    alice, seeker = town["alice"], town["seeker"]
+    services.recompute_request(seeker_ids=[alice.pk])
+    real = services.matches_recompute_some
+
+    def run_with_a_change_meanwhile(**kwargs):
+        result = real(**kwargs)
+        seeker_profile_update(seeker=alice, by=seeker, data={"hours_min": 8}, channel="api")
+        return result
+
+    monkeypatch.setattr(services, "matches_recompute_some", run_with_a_change_meanwhile)
+    services.recomputes_drain()
+    row = PendingRecompute.objects.get()
+    assert row.claimed_at is None and row.claim == "", "released for the next drain"
+    monkeypatch.setattr(services, "matches_recompute_some", real)
+    services.recomputes_drain()
+    assert pending() == []
+
+
+@pytest.mark.django_db
+def test_a_claim_is_taken_again_only_after_it_expires(town):
+    alice = town["alice"]
+    services.recompute_request(seeker_ids=[alice.pk])
+    PendingRecompute.objects.update(claimed_at=timezone.now(), claim="another-worker")
+    assert services.recomputes_drain() is None, "another drain is working on it"
+    assert pending() == [(SEEKER, alice.pk)]
+    expired = timezone.now() - services.CLAIM_EXPIRES - dt.timedelta(seconds=1)
+    PendingRecompute.objects.update(claimed_at=expired)
+    assert services.recomputes_drain() is not None
+    assert pending() == []
+
+
+@pytest.mark.django_db
+def test_a_full_run_clears_what_it_covered(town):
+    services.recompute_request(seeker_ids=[town["alice"].pk], vacancy_ids=[town["vacancy"].pk])
+    services.matches_recompute_all()
+    assert pending() == []
+
+
+@pytest.mark.django_db
+def test_matches_say_when_they_are_being_updated(town, as_user, django_capture_on_commit_callbacks):
+    client = as_user(town["seeker"])
+    before = client.get("/api/v1/seekers/me/matches/").json()
+    assert before["updating"] is False and before["computed_at"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.patch("/api/v1/seekers/me/", {"max_travel_minutes": 25})
+    assert response.status_code == 200
+    during = client.get("/api/v1/seekers/me/matches/").json()
+    assert during["updating"] is True
+    assert (
+        as_user(town["mentor"])
+        .get(f"/api/v1/seekers/{town['alice'].pk}/matches/")
+        .json()["updating"]
+    )
+    for callback in callbacks:
+        callback()
+    after = client.get("/api/v1/seekers/me/matches/").json()
+    assert after["updating"] is False and after["computed_at"] > before["computed_at"]
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_drains_the_queue(town, as_user, live_worker):
+    """Through the real broker: the request returns before the recompute, the worker does it."""
+    alice = town["alice"]
+    before = SeekerMatch.objects.get(seeker=alice).computed_at
+    response = as_user(town["seeker"]).patch("/api/v1/seekers/me/", {"max_travel_minutes": 50})
+    assert response.status_code == 200, response.content
+    deadline = time.monotonic() + 60
+    while PendingRecompute.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pending() == []
+    assert SeekerMatch.objects.get(seeker=alice).computed_at > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_succeed_while_a_full_recompute_runs(town, as_user):
+    """No "database is locked": a full run writes in short chunks, and writers wait their turn."""
+    errors = []
+
+    def full_run():
+        try:
+            services.matches_recompute_all()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=full_run)
+    worker.start()
+    client = as_user(town["seeker"])
+    statuses = []
+    while worker.is_alive() or len(statuses) < 5:
+        minutes = 20 + len(statuses) % 30
+        statuses.append(
+            client.patch("/api/v1/seekers/me/", {"max_travel_minutes": minutes}).status_code
+        )
+    worker.join()
+    assert errors == [] and set(statuses) == {200}
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_queue_health(town, client):
+    services.recompute_request(seeker_ids=[town["alice"].pk])
+    client.force_login(town["admin"])
+    page = client.get("/admin/matching/pendingrecompute/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Queue health" in text and "1 (0 being worked on)" in text
+    assert "Last full run" in text and "1 seekers" in text
+    client.force_login(town["mentor"])
+    assert client.get("/admin/matching/pendingrecompute/").status_code == 302  # staff only
