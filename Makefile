@@ -39,12 +39,17 @@ demo: migrate
 	@echo "  admin:     http://$(DEMO_HOST):$(DEMO_PORT)/admin/"
 	@echo "  logins:    demo-seeker, demo-employer, demo-mentor, demo-commissioner, demo-admin"
 	@echo "  password:  demo-pass-2026"
+	@echo "  queue:     a Celery worker with beat runs beside the server (log: var/worker.log)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/celery -A jobmatch worker -B --pool=solo --loglevel=INFO \
+		--schedule var/celerybeat-schedule >var/worker.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(DEMO_HOST):$(DEMO_PORT)
 
 # Seed a small demo into a throw-away SQLite file and check each login reads /api/v1/me/.
 demo-check: venv
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	export DATABASE_URL="sqlite:///$$tmp/demo.sqlite3" ALLOWED_HOSTS=testserver CELERY_BROKER_URL=; \
+	export DATABASE_URL="sqlite:///$$tmp/demo.sqlite3" ALLOWED_HOSTS=testserver CELERY_BROKER_URL= \
+		CELERY_TASK_ALWAYS_EAGER=1; \
 	$(BIN)/python manage.py migrate --noinput >/dev/null && $(BIN)/python manage.py demo_check
 
 test: venv

@@ -8,8 +8,9 @@ from seekers.models import SeekerProfile
 
 
 class MatchRun(models.Model):
-    """One engine run. A full run's skill weights and congestion state are reused by the
-    incremental runs after it, so their scores agree with the full run's."""
+    """One engine run. A full run's skill weights and congestion statistics are frozen: the
+    incremental runs after it use them, so each seeker they recompute gets exactly what a full
+    run with those statistics would give."""
 
     class Kind(models.TextChoices):
         FULL = "full", "Full"
@@ -21,10 +22,10 @@ class MatchRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
     stats = models.JSONField(default=dict)
-    # Full runs only: skill key -> IDF weight; vacancy id -> seekers allocated, and demand.
+    # Full runs only: skill key -> IDF weight; {"vacancies": {id: VacancyBasis.to_list()},
+    # "answer_rate": {employer id: rate}}.
     skill_idf = models.JSONField(default=dict, blank=True)
-    allocated = models.JSONField(default=dict, blank=True)
-    demand = models.JSONField(default=dict, blank=True)
+    congestion_basis = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-finished_at", "-id"]

@@ -3,6 +3,8 @@ and a seeker without consent are filtered when results are read, never waiting f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -10,33 +12,38 @@ from accounts.models import Role, User
 from employers.models import Vacancy
 from employers.selectors import vacancy_open_q
 from matching.engine.model import Congestion
-from matching.engine.skillspace import SkillSpace
 from matching.engine.weights import DEFAULT_K
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from seekers.models import SeekerProfile
 
+if TYPE_CHECKING:  # scikit-learn loads where skill weights are used, not at start
+    from matching.engine.skillspace import SkillSpace
 
-def congestion_inputs(*, allocated: dict | None = None, demand: dict | None = None) -> Congestion:
-    """Return the congestion inputs: open applications per vacancy and each employer's answer
-    rate (from placements), plus the allocation of the last full run for incremental runs."""
+
+def congestion_inputs() -> Congestion:
+    """Return the congestion inputs of a full run: open applications per vacancy and each
+    employer's answer rate, from placements."""
     from placements.selectors import answer_rate_per_employer, applications_per_vacancy
 
     return Congestion(
-        applications=applications_per_vacancy(),
-        answer_rate=answer_rate_per_employer(),
-        allocated={int(k): int(v) for k, v in (allocated or {}).items()},
-        demand={int(k): v for k, v in (demand or {}).items()},
+        applications=applications_per_vacancy(), answer_rate=answer_rate_per_employer()
     )
 
 
 def incremental_basis() -> tuple[SkillSpace | None, Congestion]:
-    """Return the skill weights and congestion state of the last full run (None and defaults if
-    there is none), so incremental runs and explanations score as it did."""
+    """Return the skill weights and congestion statistics frozen by the last full run (None and
+    live inputs if there is none), so incremental runs and explanations score as it did."""
+    from matching.engine.model import VacancyBasis
+    from matching.engine.skillspace import SkillSpace
+
     last = MatchRun.objects.filter(kind=MatchRun.Kind.FULL).order_by("-finished_at").first()
-    if last is None or not last.skill_idf:
+    if last is None or not last.skill_idf or not last.congestion_basis:
         return None, congestion_inputs()
-    return SkillSpace.from_dict(last.skill_idf), congestion_inputs(
-        allocated=last.allocated, demand=last.demand
+    frozen = last.congestion_basis
+    return SkillSpace.from_dict(last.skill_idf), Congestion(
+        applications={int(k): int(v) for k, v in frozen.get("applications", {}).items()},
+        answer_rate={int(k): float(v) for k, v in frozen.get("answer_rate", {}).items()},
+        basis={int(k): VacancyBasis.from_list(v) for k, v in frozen["vacancies"].items()},
     )
 
 
@@ -93,6 +100,7 @@ def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
     from matching import adapter
     from matching.engine.core import MatchContext
     from matching.engine.explain import explain
+    from matching.engine.skillspace import SkillSpace
 
     space, congestion = incremental_basis()
     if space is None:

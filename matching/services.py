@@ -5,23 +5,25 @@ engine, and replaces the affected rows in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
-from matching import adapter
 from matching.bulk import insert_rows
-from matching.engine.core import MatchResult, match_all, seekers_within_reach
-from matching.engine.metrics import exposure_report
-from matching.engine.model import Congestion
-from matching.engine.skillspace import SkillSpace
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from matching.selectors import congestion_inputs, incremental_basis
 from seekers.models import SeekerProfile
+
+if TYPE_CHECKING:  # the engine (numba, scikit-learn) loads where a recompute runs, not at start
+    from matching.engine.core import MatchResult
+    from matching.engine.model import Congestion
+    from matching.engine.skillspace import SkillSpace
 
 
 def _matchable_vacancies() -> list[Vacancy]:
@@ -34,29 +36,58 @@ def _filled() -> dict[int, int]:
     return positions_filled_per_vacancy()
 
 
+class Phases:
+    """Wall time of a recompute's phases (load, engine, reasons, write), kept in its run's stats
+    so ``recompute_matches --report`` and the admin can say where the time goes."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._began = self._last = time.perf_counter()
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[f"{name}_s"] = self.seconds.get(f"{name}_s", 0.0) + round(now - self._last, 4)
+        self._last = now
+
+    def total(self) -> dict[str, float]:
+        return {**self.seconds, "end_to_end_s": round(time.perf_counter() - self._began, 4)}
+
+
 def _run(
     profiles: Sequence[SeekerProfile],
     vacancies: Sequence[Vacancy],
     *,
     today: dt.date,
     congestion: Congestion,
+    phases: Phases,
     skill_space: SkillSpace | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> MatchResult:
+    from matching import adapter
+    from matching.engine.core import match_all
+
     filled = _filled()
     title_rows, owner = adapter.seeker_occupations(profiles)
-    return match_all(
-        [adapter.seeker_input(p) for p in profiles],
-        [adapter.vacancy_input(v, positions_filled=filled.get(v.pk, 0)) for v in vacancies],
-        today=today,
+    inputs = dict(
+        seekers=[adapter.seeker_input(p) for p in profiles],
+        vacancies=[
+            adapter.vacancy_input(v, positions_filled=filled.get(v.pk, 0)) for v in vacancies
+        ],
         seeker_occupations=title_rows,
         occupation_owner=owner,
         vacancy_occupations=adapter.vacancy_occupations(vacancies),
-        congestion=congestion,
         labels=adapter.skill_labels([*profiles, *vacancies]),
+    )
+    phases.mark("load")
+    result = match_all(
+        today=today,
+        congestion=congestion,
         skill_space=skill_space,
         progress=progress,
+        **inputs,
     )
+    phases.mark("engine")
+    return result
 
 
 SEEKER_COLUMNS = (
@@ -152,11 +183,17 @@ def _replace_seeker_rows(result: MatchResult, reasons: dict, now, seeker_ids: Se
 
 
 def _full_basis(result: MatchResult) -> dict:
+    from matching.engine.metrics import exposure_report
+
+    congestion = result.index.congestion
     return dict(
         skill_idf=result.index.context.skill_space.to_dict(),
         exposure=exposure_report(result),
-        allocated={str(k): v for k, v in result.allocated.items()},
-        demand={str(k): v for k, v in result.demand.items()},
+        congestion_basis={
+            "vacancies": {str(k): b.to_list() for k, b in (result.basis or {}).items()},
+            "answer_rate": {str(k): v for k, v in congestion.answer_rate.items()},
+            "applications": {str(k): v for k, v in congestion.applications.items()},
+        },
     )
 
 
@@ -166,6 +203,7 @@ def matches_recompute_all(
     """Recompute every seeker's matches and every vacancy's candidates; replace all rows, a chunk
     of seekers at a time. Pending recomputes requested before the run started are done by it."""
     started = timezone.now()
+    phases = Phases()
     today = today or timezone.localdate()
     profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
     result = _run(
@@ -173,9 +211,11 @@ def matches_recompute_all(
         _matchable_vacancies(),
         today=today,
         congestion=congestion_inputs(),
+        phases=phases,
         progress=progress,
     )
     reasons = result.all_reasons()
+    phases.mark("reasons")
     now = timezone.now()
     ids = [p.pk for p in profiles]
     _replace_seeker_rows(result, reasons, now, ids)
@@ -185,7 +225,9 @@ def matches_recompute_all(
         Candidate.objects.exclude(seeker_id__in=ids).delete()
         Candidate.objects.exclude(vacancy_id__in=[v.id for v in result.index.vacancies]).delete()
         PendingRecompute.objects.filter(changed_at__lte=started, claimed_at__isnull=True).delete()
-        return _record(MatchRun.Kind.FULL, result, started, **_full_basis(result))
+    phases.mark("write")
+    basis = _full_basis(result)
+    return _record(MatchRun.Kind.FULL, result, started, counts=phases.total(), **basis)
 
 
 def matches_recompute_some(
@@ -197,7 +239,11 @@ def matches_recompute_some(
     A seeker who is gone, inactive or has no location loses their rows; a vacancy that is gone or
     no longer open loses its candidates and leaves its seekers' lists.
     """
+    from matching import adapter
+    from matching.engine.core import seekers_within_reach
+
     started = timezone.now()
+    phases = Phases()
     today = today or timezone.localdate()
     profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
     wanted = set(seeker_ids)
@@ -209,9 +255,15 @@ def matches_recompute_some(
     affected = [p for p in profiles if p.pk in wanted]
     space, congestion = incremental_basis()
     result = _run(
-        affected, _matchable_vacancies(), today=today, congestion=congestion, skill_space=space
+        affected,
+        _matchable_vacancies(),
+        today=today,
+        congestion=congestion,
+        phases=phases,
+        skill_space=space,
     )
     reasons = result.all_reasons()
+    phases.mark("reasons")
     now = timezone.now()
     with transaction.atomic():
         gone = wanted.union(seeker_ids) - {p.pk for p in affected}
@@ -220,9 +272,10 @@ def matches_recompute_some(
         # A changed vacancy's candidates are all among ``affected``: drop the rest.
         Candidate.objects.filter(vacancy_id__in=vacancy_ids).exclude(seeker_id__in=wanted).delete()
     _replace_seeker_rows(result, reasons, now, [p.pk for p in affected])
+    phases.mark("write")
     kind = MatchRun.Kind.VACANCY if vacancy_ids else MatchRun.Kind.SEEKER
     counts = {"seekers_recomputed": len(affected), "vacancies_changed": len(vacancy_ids)}
-    return _record(kind, result, started, counts=counts)
+    return _record(kind, result, started, counts={**counts, **phases.total()})
 
 
 def matches_recompute_seeker(*, seeker_id: int, today: dt.date | None = None) -> MatchRun | None:

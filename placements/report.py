@@ -47,13 +47,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.linalg import lsqr
 
 from placements.outcomes import BENEFIT_GROUPS, Seeker, SeekerOutcome, add_months
+
+if TYPE_CHECKING:  # SciPy loads where the suppression check needs it, not at every start
+    from scipy import sparse
 
 __all__ = [
     "GROUPINGS",
@@ -529,6 +530,8 @@ def _pinned_cells(relations: list[Relation], suppressed: Mapping[Key, str]) -> s
         return set()
     if row == 0:
         return set()
+    from scipy import sparse
+
     matrix = sparse.csr_matrix((coefficients, (rows, cols)), shape=(row, len(columns)))
     null_part = _null_space_probe(matrix)
     keys = list(columns)
@@ -537,6 +540,8 @@ def _pinned_cells(relations: list[Relation], suppressed: Mapping[Key, str]) -> s
 
 def _null_space_probe(matrix: sparse.csr_matrix) -> np.ndarray:
     """Return, per column, the largest |component| of random vectors projected on null(matrix)."""
+    from scipy.sparse.linalg import lsqr
+
     rng = np.random.default_rng(20260131)  # fixed: the same data always gives the same report
     transposed = matrix.T.tocsr()
     largest = np.zeros(matrix.shape[1])

@@ -55,6 +55,7 @@ def live_worker(settings):
     """Start a real Celery worker thread on the configured broker (Redis, or the embedded
     default's files under var/celery), on a queue of this test's own."""
     from celery.contrib.testing.worker import start_worker
+
     queue = f"jobmatch-test-{uuid.uuid4().hex[:8]}"
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue

@@ -23,7 +23,6 @@ from matching.selectors import (
     seeker_matches,
     vacancy_candidates,
 )
-from placements.chart import chart_data_table
 from placements.reporting import outcomes_report
 from placements.selectors import caseload_for
 from seekers.models import SeekerProfile
@@ -167,6 +166,8 @@ def report(request):
     grouping = request.GET.get("grouping", "quarter")
     if grouping not in ("month", "quarter", "year"):
         grouping = "quarter"
+    from placements.chart import chart_data_table  # matplotlib loads with the report, not at start
+
     body = outcomes_report(grouping=grouping)
     return render(
         request,

@@ -34,6 +34,7 @@ from matching.engine.model import (
     Seeker,
     SeekerMatches,
     Vacancy,
+    VacancyBasis,
     VacancyCandidates,
 )
 from matching.engine.reference import vacancy_failures
@@ -396,8 +397,9 @@ class MatchResult:
     engine_version: str
     matches: SeekerMatches
     candidates: VacancyCandidates
-    allocated: dict[int, int]  # vacancy id -> seekers allocated (Congestion.allocated next time)
-    demand: dict[int, int]  # vacancy id -> seekers with it in their first 10 (Congestion.demand)
+    allocated: dict[int, int]  # vacancy id -> seekers allocated in this run
+    demand: dict[int, int]  # vacancy id -> seekers with it in their first few (frozen if given)
+    basis: dict[int, VacancyBasis] | None  # a full run's statistics (Congestion.basis next time)
     stats: dict[str, float]
     index: VacancyIndex
     seekers_by_id: dict[int, Seeker]
@@ -501,7 +503,16 @@ def match(
     del key
     seg_ptr = np.zeros(n_s + 1, dtype=np.int64)
     np.cumsum(out_n[:n_s], out=seg_ptr[1:])
-    cong = congestion_mod.rerank(index, pair_seeker, pair_vacancy, pair_fit, seg_ptr, n_s)
+    cong = congestion_mod.rerank(
+        index,
+        pair_seeker,
+        pair_vacancy,
+        pair_fit,
+        seg_ptr,
+        n_s,
+        sa.ids[pair_seeker].astype(np.int64),
+        fit_rank.astype(np.int64),
+    )
     by_rank = cong.order  # within each seeker, by rank (pairs arrive by fit rank)
     matches = SeekerMatches(
         seeker_id=sa.ids[pair_seeker[by_rank]],
@@ -514,6 +525,9 @@ def match(
     )
     allocated = _by_id(index, cong.used)
     demand = _by_id(index, cong.demand)
+    basis = None
+    if cong.basis is not None:
+        basis = {int(index.ids[j]): b for j, b in enumerate(cong.basis)}
     del pair_fit, pair_seeker, pair_vacancy, fit_rank, cong
     timings["congestion_s"] = time.perf_counter() - t0
 
@@ -541,6 +555,7 @@ def match(
         candidates=cand if cand is not None else _empty_candidates(),
         allocated=allocated,
         demand=demand,
+        basis=basis,
         stats=stats,
         index=index,
         seekers_by_id={s.id: s for s in sa.seekers},
@@ -614,8 +629,8 @@ def match_seeker(
     k: int = weights.DEFAULT_K,
 ) -> MatchResult:
     """Return one seeker's top ``k`` (an incremental run, or a request): the same loop and the same
-    congestion rules, with capacity and demand from ``Congestion.allocated`` / ``.demand`` of the
-    last full run. ``occupation_rows``: one row per desired title of this seeker."""
+    congestion rules, with the statistics of the last full run (``Congestion.basis``) when the
+    index has them. ``occupation_rows``: one row per desired title of this seeker."""
     owner = None if occupation_rows is None else np.zeros(occupation_rows.shape[0], np.int64)
     return match(
         [seeker],

@@ -86,7 +86,8 @@ def explain(
         for c in ev.failures
     )
     if congestion is not None and ev.is_match:
-        demand = congestion.demand.get(vacancy.id, 0)
+        known = (congestion.basis or {}).get(vacancy.id)
+        demand = known.demand if known is not None else 0
         reasons["congestion"] = _congestion(
             vacancy, congestion, moved=None, crowded=False, demand=demand
         )

@@ -595,3 +595,52 @@ class Workspace:
         base = self.next_stamp
         self.next_stamp += float(n)
         return base
+
+
+PRIORITY_TIE = 1e-9  # relative: the engine's fits agree with the reference within 1e-9
+
+
+@njit(cache=True)
+def allocate_by_cutoff(
+    seg_ptr, priority, pair_vacancy, seeker_id, fit_rank, full, cut_p, cut_s, cut_r, per_seeker
+):
+    """Replay a frozen allocation one seeker at a time. Within each segment (one seeker's pairs,
+    by fit rank), walk the pairs by priority (ties by fit rank) and allocate each while the
+    seeker has fewer than ``per_seeker`` and it comes no later in the full walk than its
+    vacancy's cutoff (order: priority descending, seeker id, fit rank), if the vacancy filled.
+    Priorities within ``PRIORITY_TIE`` (relative) of the cutoff count as equal: a fit summed in
+    another order can differ in its last bits, and the cutoff pair itself must stay allocated."""
+    n = priority.shape[0]
+    allocated = np.zeros(n, dtype=np.bool_)
+    for s in range(seg_ptr.shape[0] - 1):
+        lo = seg_ptr[s]
+        hi = seg_ptr[s + 1]
+        walk = np.empty(hi - lo, dtype=np.int64)
+        for a in range(lo, hi):  # insertion sort: at most k pairs
+            b = a - lo
+            while b > 0 and (
+                priority[walk[b - 1]] < priority[a]
+                or (priority[walk[b - 1]] == priority[a] and fit_rank[walk[b - 1]] > fit_rank[a])
+            ):
+                walk[b] = walk[b - 1]
+                b -= 1
+            walk[b] = a
+        taken = 0
+        for q in range(hi - lo):
+            if taken >= per_seeker:
+                break
+            p = walk[q]
+            j = pair_vacancy[p]
+            room = True
+            if full[j]:
+                gap = priority[p] - cut_p[j]
+                if abs(gap) > PRIORITY_TIE * max(1.0, abs(cut_p[j])):
+                    room = gap > 0
+                elif seeker_id[p] != cut_s[j]:
+                    room = seeker_id[p] < cut_s[j]
+                else:
+                    room = fit_rank[p] <= cut_r[j]
+            if room:
+                allocated[p] = True
+                taken += 1
+    return allocated

@@ -76,21 +76,46 @@ class Vacancy:
 
 
 @dataclass(frozen=True)
+class VacancyBasis:
+    """One vacancy's congestion statistics, frozen by a full run (``MatchResult.basis``).
+
+    ``static``: its static multiplier; ``capacity``: seekers it may be allocated to; ``demand``:
+    seekers who had it among their first few. ``cutoff``: when the allocation filled it, the
+    global position of the last pair it took, as (priority, seeker id, fit rank); None if it
+    never filled. With these, whether a pair is allocated depends on its seeker alone, so a run
+    over some seekers gives each of them exactly what a run over everyone would.
+    """
+
+    static: float
+    capacity: int
+    demand: int
+    cutoff: tuple[float, int, int] | None = None
+
+    def to_list(self) -> list:
+        return [self.static, self.capacity, self.demand, *(self.cutoff or (None, None, None))]
+
+    @classmethod
+    def from_list(cls, row: Sequence) -> VacancyBasis:
+        static, capacity, demand, priority, seeker, fit_rank = row
+        cutoff = None if priority is None else (float(priority), int(seeker), int(fit_rank))
+        return cls(float(static), int(capacity), int(demand), cutoff)
+
+
+@dataclass(frozen=True)
 class Congestion:
-    """Congestion inputs, all optional (issue 4, item 6).
+    """Congestion inputs, all optional.
 
     ``applications``: vacancy id -> open applications (default 0). ``answer_rate``: employer id ->
-    share of applications the employer answers, in [0, 1] (default 1.0). ``allocated`` and
-    ``demand``: vacancy id -> seekers allocated to it, and seekers with it among their first 10,
-    in the last full run (``MatchResult.allocated`` / ``.demand``): pass them to incremental runs
-    (one seeker) so that seeker sees the capacity others already use; leave them empty for a full
-    run, which computes its own (default 0).
+    share of applications the employer answers, in [0, 1] (default 1.0). ``basis``: vacancy id ->
+    its statistics frozen by the last full run; given, the run applies them instead of computing
+    its own (an incremental run; pass that run's applications and answer rates too), and a
+    vacancy missing from it has no demand and room (it is new since that run). Leave it None
+    for a full run.
     """
 
     applications: Mapping[int, int] = field(default_factory=dict)
     answer_rate: Mapping[int, float] = field(default_factory=dict)
-    allocated: Mapping[int, int] = field(default_factory=dict)
-    demand: Mapping[int, int] = field(default_factory=dict)
+    basis: Mapping[int, VacancyBasis] | None = None
 
 
 @dataclass(frozen=True)

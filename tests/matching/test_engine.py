@@ -17,7 +17,7 @@ from matching.engine import weights
 from matching.engine.core import MatchContext, VacancyIndex, match, match_all, match_seeker
 from matching.engine.explain import explain
 from matching.engine.metrics import exposure_report, gini
-from matching.engine.model import Congestion, Seeker, Vacancy
+from matching.engine.model import Congestion, Seeker, Vacancy, VacancyBasis
 from matching.engine.skillspace import SkillSpace
 from matching.engine.travel import ESTIMATED_TRAVEL
 
@@ -350,7 +350,9 @@ def test_an_incremental_run_sees_the_capacity_the_last_full_run_used():
     context = MatchContext(today=TODAY, skill_space=space, use_occupations=False)
     fresh = VacancyIndex.build(vacancies, context=context)
     assert match_seeker(seekers[0], fresh).matches.vacancy_id.tolist() == [1, 2]
-    busy = Congestion(allocated={1: shown}, demand={1: 3 * shown})
+    # Full before any pair alice could have (a cutoff above every priority), wanted by 3x its room.
+    basis = {1: VacancyBasis(static=1.0, capacity=shown, demand=3 * shown, cutoff=(2.0, 0, 1))}
+    busy = Congestion(basis=basis)
     index = VacancyIndex.build(vacancies, context=context, congestion=busy)
     one = match_seeker(seekers[0], index)
     assert one.matches.vacancy_id.tolist() == [2, 1]

@@ -221,6 +221,7 @@ def test_matches_list_makes_a_fixed_number_of_queries(
     town, as_user, alice, django_assert_max_num_queries
 ):
     client = as_user(alice)
-    with django_assert_max_num_queries(4):  # profile, count, page of matches with vacancies
+    # profile, count, page of matches with vacancies, and freshness (pending, computed_at)
+    with django_assert_max_num_queries(5):
         response = client.get("/api/v1/seekers/me/matches/")
     assert len(response.json()["results"]) == 2

@@ -9,10 +9,8 @@ from __future__ import annotations
 import csv
 import importlib.util
 import random
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -252,20 +250,13 @@ def test_suggest_multiword_typo_limit_and_empty(tx):
     assert tx.suggest("") == [] and tx.suggest("!!") == []
 
 
-def test_suggest_is_fast(tx):
+def test_suggest_answers_any_prefix(tx):
+    """Its speed is in ``make bench`` (bench/bench_skills.py), not here."""
     rng = random.Random(3)
     prefixes = [lab[: rng.randrange(1, 9)] for lab in rng.sample(tx.labels, 200)]
-    prefixes += ["a", "c", "s", "fork", "care", "excel", "forklfit"]
-    for p in prefixes[:20]:
-        tx.suggest(p)
-    times = []
     for p in prefixes:
-        t = time.perf_counter()
-        tx.suggest(p)
-        times.append(time.perf_counter() - t)
-    # Measured median ~0.1 ms, p99 ~4 ms; generous bounds for a loaded CI machine.
-    assert statistics.median(times) < 0.020
-    assert sorted(times)[int(0.95 * len(times))] < 0.050
+        rows = tx.suggest(p)
+        assert len(rows) <= 10 and all(r["label"] for r in rows)
 
 
 # --------------------------------------------------------------------------- accuracy

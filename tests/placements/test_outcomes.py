@@ -8,7 +8,6 @@ worked out in the comments so a person can check them. Days are date differences
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -353,12 +352,10 @@ def _town(seed: int, seekers: int = 6000):
     return people, spells, checks
 
 
-def test_a_town_derives_well_under_a_second_and_deterministically():
+def test_a_town_derives_deterministically():
+    """Its speed is in ``make bench`` (bench/bench_outcomes.py), not here."""
     people, spells, checks = _town(7)
     assert len(spells) > 8000
-    began = time.perf_counter()
     first = derive(people, spells, checks, as_of=date(2025, 6, 1))
-    elapsed = time.perf_counter() - began
-    assert elapsed < 1.0, elapsed
     again = derive(reversed(people), reversed(spells), reversed(checks), as_of=date(2025, 6, 1))
     assert first == again

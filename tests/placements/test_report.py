@@ -640,14 +640,12 @@ def test_the_audit_breaks_a_chain_the_rule_alone_leaves():
     assert column  # every withheld cell now has a direction to move in
 
 
-def test_suppression_at_town_scale_is_quick():
-    import time
-
+def test_suppression_at_town_scale_publishes_rows():
+    """Its speed is in ``make bench`` (bench/bench_outcomes.py), not here."""
     as_of = date(2025, 3, 1)
     people, outcomes = town(5, 6000, date(2021, 1, 1), 48, as_of)
-    began = time.perf_counter()
-    build_report(outcomes, people, grouping="month", as_of=as_of)
-    assert time.perf_counter() - began < 5.0
+    body = build_report(outcomes, people, grouping="month", as_of=as_of)
+    assert body["rows"]
 
 
 # --- Chart (needs matplotlib) --------------------------------------------------------------------

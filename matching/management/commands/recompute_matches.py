@@ -33,4 +33,13 @@ class Command(BaseCommand):
             f"{time.monotonic() - started:.1f} s (engine {run.stats.get('total_s', 0):.2f} s)."
         )
         if report:
-            self.stdout.write(json.dumps(run.stats, indent=2))
+            stats = run.stats
+            self.stdout.write(
+                "Where the time went: "
+                + ", ".join(
+                    f"{phase} {stats.get(f'{phase}_s', 0):.2f} s"
+                    for phase in ("load", "engine", "reasons", "write")
+                )
+                + f"; end to end {stats.get('end_to_end_s', 0):.2f} s."
+            )
+            self.stdout.write(json.dumps(stats, indent=2))
