@@ -23,6 +23,7 @@ from matching.pseudonyms import pseudonym
 from matching.selectors import (
     match_explain,
     matches_freshness,
+    seeker_match,
     seeker_matches,
     seeker_profile_for_matches,
     vacancy_candidates,
@@ -50,7 +51,11 @@ class MatchVacancySerializer(serializers.ModelSerializer):
 
 
 class SeekerMatchSerializer(serializers.ModelSerializer):
+    """A match: ``rank`` is its place among the seeker's open matches now."""
+
     vacancy = MatchVacancySerializer()
+    rank = serializers.IntegerField(read_only=True)
+    reasons = serializers.JSONField(source="reasons_shown", read_only=True)
 
     class Meta:
         model = SeekerMatch
@@ -121,7 +126,7 @@ class SeekerMatchDetailView(APIView):
         if vacancy is None:
             raise NotFound("No such vacancy among those you may see.")
         _log(request.user, profile, f"match with vacancy {vacancy_id}")
-        stored = seeker_matches(seeker=profile).filter(vacancy=vacancy).first()
+        stored = seeker_match(seeker=profile, vacancy=vacancy)
         if stored is not None:
             return Response(
                 {"is_match": True, "failures": [], **SeekerMatchSerializer(stored).data}

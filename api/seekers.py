@@ -19,6 +19,7 @@ from accounts.throttles import SignInThrottle
 from api.fields import PostcodeField, SkillsField, TextListField
 from api.permissions import IsSeeker, roles
 from jobmatch.errors import NotFound
+from matching.selectors import seeker_matches
 from seekers import services
 from seekers.models import BenefitGroup, SeekerProfile, TravelMode
 from seekers.selectors import seeker_editable_for, seeker_list_for
@@ -365,10 +366,10 @@ def export_for(request) -> dict:
                 "employer": m.vacancy.employer.name,
                 "score": m.score,
                 "rank": m.rank,
-                "reasons": m.reasons,
+                "reasons": m.reasons_shown,
                 "computed_at": m.computed_at.isoformat(),
             }
-            for m in profile.matches.select_related("vacancy__employer").order_by("rank")
+            for m in seeker_matches(seeker=profile)
         ]
         body["placements"] = [
             {

@@ -221,7 +221,7 @@ SPECTACULAR_SETTINGS = {
 # embedded default queues them in files under var/celery (kombu's filesystem transport: no
 # server), for the worker that `make demo` starts beside the web server; production uses Redis.
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", None, schemes=("redis", "rediss"))
-CELERY_QUEUE_DIR = VAR_DIR / "celery"
+CELERY_QUEUE_DIR = Path(env_str("JOBMATCH_QUEUE_DIR", str(VAR_DIR / "celery")))
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -36,32 +36,41 @@ class MatchRun(models.Model):
 
 
 class SeekerMatch(models.Model):
-    """A vacancy in a seeker's top k. ``score`` is the fit; ``rank`` orders by fit adjusted for
-    congestion; ``fit_rank`` is the rank by fit alone."""
+    """A vacancy in a seeker's top k. ``score`` is the fit; ``adjusted`` the fit adjusted for
+    congestion, which orders the list. Places are not stored: a row stays the same when another
+    vacancy enters or leaves the list above it, so a recompute writes only the rows that changed.
+    ``matching.selectors.seeker_matches`` numbers them at read (``rank``, and ``fit_rank`` by fit
+    alone), among the vacancies still open."""
 
     seeker = models.ForeignKey(SeekerProfile, on_delete=models.CASCADE, related_name="matches")
     vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="seeker_matches")
     score = models.FloatField()
     adjusted = models.FloatField()
-    rank = models.PositiveIntegerField()
-    fit_rank = models.PositiveIntegerField()
     crowded = models.BooleanField(default=False)
     reasons = models.JSONField(default=dict)
     engine_version = models.CharField(max_length=40)
     computed_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["seeker_id", "rank", "vacancy_id"]
+        ordering = ["seeker_id", "-adjusted", "vacancy_id"]
         constraints = [
             models.UniqueConstraint(fields=["seeker", "vacancy"], name="seekermatch_unique_pair"),
             models.CheckConstraint(
                 condition=models.Q(score__gte=0, score__lte=1), name="seekermatch_score_0_1"
             ),
         ]
-        indexes = [models.Index(fields=["seeker", "rank"])]
+        indexes = [models.Index(fields=["seeker", "-adjusted"])]
 
     def __str__(self) -> str:
-        return f"{self.seeker_id} -> {self.vacancy_id} #{self.rank} ({self.score:.2f})"
+        return f"{self.seeker_id} -> {self.vacancy_id} ({self.score:.2f})"
+
+    @property
+    def reasons_shown(self) -> dict:
+        """The stored reasons, worded for this row's places now (needs the ``rank`` and
+        ``fit_rank`` that ``seeker_matches`` annotates)."""
+        from matching.engine.wording import with_places
+
+        return with_places(self.reasons, rank=self.rank, fit_rank=self.fit_rank)
 
 
 class Candidate(models.Model):

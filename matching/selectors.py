@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -48,13 +49,27 @@ def incremental_basis() -> tuple[SkillSpace | None, Congestion]:
 
 
 def seeker_matches(*, seeker: SeekerProfile) -> QuerySet[SeekerMatch]:
-    """Return a seeker's stored matches on vacancies still open, in rank order."""
+    """Return a seeker's stored matches on vacancies still open, numbered and in rank order:
+    ``rank`` by the congestion-adjusted fit, ``fit_rank`` by fit alone (ties by vacancy id, as
+    the engine breaks them). Filter it no further: a filter would renumber (``seeker_match``
+    finds one)."""
+    by_adjusted = [F("adjusted").desc(), F("vacancy_id").asc()]
+    by_fit = [F("score").desc(), F("vacancy_id").asc()]
     return (
         SeekerMatch.objects.filter(seeker=seeker)
         .filter(vacancy_open_q("vacancy__"))
         .select_related("vacancy__employer")
-        .order_by("rank", "vacancy_id")
+        .annotate(
+            rank=Window(RowNumber(), order_by=by_adjusted),
+            fit_rank=Window(RowNumber(), order_by=by_fit),
+        )
+        .order_by("rank")
     )
+
+
+def seeker_match(*, seeker: SeekerProfile, vacancy: Vacancy) -> SeekerMatch | None:
+    """Return the seeker's stored match with this vacancy, numbered among all their matches."""
+    return next((m for m in seeker_matches(seeker=seeker) if m.vacancy_id == vacancy.pk), None)
 
 
 def vacancy_candidates(*, vacancy: Vacancy, user: User) -> QuerySet[Candidate]:
@@ -87,7 +102,7 @@ def seeker_profile_for_matches(*, user: User, seeker_id: int) -> SeekerProfile |
 
 def is_a_match(*, seeker: SeekerProfile, vacancy: Vacancy) -> bool:
     """Whether a placement may start from this pair: a stored match, or one by today's rows."""
-    if SeekerMatch.objects.filter(seeker=seeker, vacancy=vacancy).exists():
+    if SeekerMatch.objects.filter(seeker=seeker, vacancy=vacancy).exists():  # no numbering needed
         return True
     return match_explain(profile=seeker, vacancy=vacancy, today=timezone.localdate()).is_match
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -48,6 +48,11 @@ class Phases:
         now = time.perf_counter()
         self.seconds[f"{name}_s"] = self.seconds.get(f"{name}_s", 0.0) + round(now - self._last, 4)
         self._last = now
+
+    def split(self, phase: str, part: str, seconds: float) -> None:
+        """Move ``seconds`` of ``phase`` into its own ``part`` (reasons are built while writing)."""
+        self.seconds[f"{phase}_s"] = round(self.seconds.get(f"{phase}_s", 0.0) - seconds, 4)
+        self.seconds[f"{part}_s"] = round(seconds, 4)
 
     def total(self) -> dict[str, float]:
         return {**self.seconds, "end_to_end_s": round(time.perf_counter() - self._began, 4)}
@@ -95,45 +100,115 @@ SEEKER_COLUMNS = (
     "vacancy_id",
     "score",
     "adjusted",
-    "rank",
-    "fit_rank",
     "crowded",
     "reasons",
     "engine_version",
     "computed_at",
 )
 CANDIDATE_COLUMNS = ("vacancy_id", "seeker_id", "score", "reasons", "engine_version", "computed_at")
+CHUNK = 250  # seekers whose rows are brought up to date in one short write transaction
+SAME = 1e-9  # scores closer than this are unchanged (a fit summed in another order differs in
+# its last bits): the row is kept, not rewritten
 
 
-def _seeker_rows(result: MatchResult, reasons: dict, now):
+def _chunks(ids: Sequence[int], size: int = CHUNK):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _clip(fit: float) -> float:
+    return min(1.0, max(0.0, fit))
+
+
+def _changed(old: tuple, new: tuple) -> bool:
+    """Compare stored (score, adjusted, crowded, version) with computed ones."""
+    return (
+        old[-1] != new[-1]
+        or old[2] != new[2]
+        or abs(old[0] - new[0]) > SAME
+        or abs(old[1] - new[1]) > SAME
+    )
+
+
+class _Reasons:
+    """Reasons built once per pair, only for the rows a sync writes."""
+
+    def __init__(self, result: MatchResult):
+        from matching.engine.explain import ReasonBuilder
+
+        self.builder = ReasonBuilder(result)
+        self.cache: dict[tuple[int, int], dict] = {}
+        self.seconds = 0.0
+
+    def __call__(self, seeker_id: int, vacancy_id: int) -> dict:
+        pair = (seeker_id, vacancy_id)
+        if pair not in self.cache:
+            began = time.perf_counter()
+            self.cache[pair] = self.builder.reasons(seeker_id, vacancy_id)
+            self.seconds += time.perf_counter() - began
+        return self.cache[pair]
+
+
+def _sync_rows(
+    result: MatchResult,
+    now,
+    seeker_ids: Sequence[int],
+    *,
+    force_seekers: Iterable[int] = (),
+    force_vacancies: Iterable[int] = (),
+) -> dict[str, int]:
+    """Bring the stored matches of ``seeker_ids`` and their place in candidate lists in line
+    with ``result``, a chunk of seekers per transaction (SQLite has one writer: no write holds it
+    long). Only rows that changed are rewritten, with reasons built for those alone; every row of
+    a forced seeker or vacancy is rewritten (its own text may have changed). Return counts."""
     version = result.engine_version
-    for seeker_id, vacancy_id, fit, adjusted, rank, fit_rank, crowded in result.matches.rows():
-        yield (
-            seeker_id,
-            vacancy_id,
-            min(1.0, max(0.0, fit)),
-            adjusted,
-            rank,
-            fit_rank,
-            crowded,
-            reasons[(seeker_id, vacancy_id)],
-            version,
-            now,
-        )
-
-
-def _candidate_rows(result: MatchResult, reasons: dict, now, *, only_vacancy=None):
-    version = result.engine_version
-    for vacancy_id, seeker_id, fit, _rank in result.candidates.rows():
-        if only_vacancy is None or vacancy_id == only_vacancy:
-            yield (
-                vacancy_id,
-                seeker_id,
-                min(1.0, max(0.0, fit)),
-                reasons[(seeker_id, vacancy_id)],
-                version,
-                now,
-            )
+    force_s, force_v = set(force_seekers), set(force_vacancies)
+    reasons = _Reasons(result)
+    new_matches: dict[int, dict[int, tuple]] = {}
+    for s, v, fit, adjusted, _rank, _fit_rank, crowded in result.matches.rows():
+        new_matches.setdefault(s, {})[v] = (_clip(fit), adjusted, bool(crowded), version)
+    new_cands: dict[int, dict[int, tuple]] = {}
+    for v, s, fit, _rank in result.candidates.rows():
+        new_cands.setdefault(s, {})[v] = (_clip(fit), 0.0, False, version)
+    counts = {"rows_written": 0, "rows_deleted": 0, "rows_kept": 0}
+    for chunk in _chunks(list(seeker_ids)):
+        with transaction.atomic():
+            for model, columns, new, key in (
+                (SeekerMatch, SEEKER_COLUMNS, new_matches, "match"),
+                (Candidate, CANDIDATE_COLUMNS, new_cands, "candidate"),
+            ):
+                fields = ("pk", "seeker_id", "vacancy_id", "score")
+                fields += ("adjusted", "crowded") if key == "match" else ()
+                stored = model.objects.filter(seeker_id__in=chunk).values_list(
+                    *fields, "engine_version"
+                )
+                drop, keep = [], set()
+                for pk, s, v, *values in stored:
+                    old = tuple(values) if key == "match" else (values[0], 0.0, False, values[1])
+                    mine = new.get(s, {}).get(v)
+                    if mine is None or s in force_s or v in force_v or _changed(old, mine):
+                        drop.append(pk)
+                    else:
+                        keep.add((s, v))
+                for part in _chunks(drop, 500):
+                    model.objects.filter(pk__in=part).delete()
+                rows = []
+                for s in chunk:
+                    for v, (score, adjusted, crowded, _) in new.get(s, {}).items():
+                        if (s, v) in keep:
+                            continue
+                        if key == "match":
+                            rows.append(
+                                (s, v, score, adjusted, crowded, reasons(s, v), version, now)
+                            )
+                        else:
+                            rows.append((v, s, score, reasons(s, v), version, now))
+                insert_rows(model, columns, rows)
+                counts["rows_written"] += len(rows)
+                counts["rows_deleted"] += len(drop)
+                counts["rows_kept"] += len(keep)
+    counts["reasons_s"] = reasons.seconds
+    return counts
 
 
 def _record(
@@ -151,35 +226,6 @@ def _record(
         stats=stats,
         **extra,
     )
-
-
-CHUNK = 250  # seekers (or vacancies) whose rows are replaced in one short write transaction
-
-
-def _chunks(ids: Sequence[int], size: int = CHUNK):
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
-def _replace_seeker_rows(result: MatchResult, reasons: dict, now, seeker_ids: Sequence[int]):
-    """Replace the matches of ``seeker_ids`` and their place in candidate lists, a chunk of
-    seekers per transaction, so no write holds the database for long (SQLite has one writer)."""
-    by_seeker: dict[int, list] = {}
-    for row in _seeker_rows(result, reasons, now):
-        by_seeker.setdefault(row[0], []).append(row)
-    cand_by_seeker: dict[int, list] = {}
-    for row in _candidate_rows(result, reasons, now):
-        cand_by_seeker.setdefault(row[1], []).append(row)
-    for chunk in _chunks(list(seeker_ids)):
-        with transaction.atomic():
-            SeekerMatch.objects.filter(seeker_id__in=chunk).delete()
-            Candidate.objects.filter(seeker_id__in=chunk).delete()
-            insert_rows(
-                SeekerMatch, SEEKER_COLUMNS, (r for i in chunk for r in by_seeker.get(i, []))
-            )
-            insert_rows(
-                Candidate, CANDIDATE_COLUMNS, (r for i in chunk for r in cand_by_seeker.get(i, []))
-            )
 
 
 def _full_basis(result: MatchResult) -> dict:
@@ -214,11 +260,9 @@ def matches_recompute_all(
         phases=phases,
         progress=progress,
     )
-    reasons = result.all_reasons()
-    phases.mark("reasons")
     now = timezone.now()
     ids = [p.pk for p in profiles]
-    _replace_seeker_rows(result, reasons, now, ids)
+    counts = _sync_rows(result, now, ids)
     with transaction.atomic():
         # Rows of seekers no longer active, and of vacancies no longer matchable.
         SeekerMatch.objects.exclude(seeker_id__in=ids).delete()
@@ -226,8 +270,10 @@ def matches_recompute_all(
         Candidate.objects.exclude(vacancy_id__in=[v.id for v in result.index.vacancies]).delete()
         PendingRecompute.objects.filter(changed_at__lte=started, claimed_at__isnull=True).delete()
     phases.mark("write")
+    phases.split("write", "reasons", counts.pop("reasons_s"))
     basis = _full_basis(result)
-    return _record(MatchRun.Kind.FULL, result, started, counts=phases.total(), **basis)
+    counts.update(phases.total())
+    return _record(MatchRun.Kind.FULL, result, started, counts=counts, **basis)
 
 
 def matches_recompute_some(
@@ -247,6 +293,11 @@ def matches_recompute_some(
     today = today or timezone.localdate()
     profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
     wanted = set(seeker_ids)
+    # Whoever holds a changed vacancy now (it may have moved out of their reach), and whoever
+    # is within its reach after the change.
+    for model in (SeekerMatch, Candidate):
+        held = model.objects.filter(vacancy_id__in=vacancy_ids).values_list("seeker_id", flat=True)
+        wanted.update(held)
     changed_vacancies = list(Vacancy.objects.filter(pk__in=vacancy_ids))
     if changed_vacancies:
         inputs = [adapter.seeker_input(p) for p in profiles]
@@ -262,8 +313,6 @@ def matches_recompute_some(
         phases=phases,
         skill_space=space,
     )
-    reasons = result.all_reasons()
-    phases.mark("reasons")
     now = timezone.now()
     with transaction.atomic():
         gone = wanted.union(seeker_ids) - {p.pk for p in affected}
@@ -271,10 +320,17 @@ def matches_recompute_some(
         Candidate.objects.filter(seeker_id__in=gone).delete()
         # A changed vacancy's candidates are all among ``affected``: drop the rest.
         Candidate.objects.filter(vacancy_id__in=vacancy_ids).exclude(seeker_id__in=wanted).delete()
-    _replace_seeker_rows(result, reasons, now, [p.pk for p in affected])
+    counts = _sync_rows(
+        result,
+        now,
+        [p.pk for p in affected],
+        force_seekers=seeker_ids,
+        force_vacancies=vacancy_ids,
+    )
     phases.mark("write")
+    phases.split("write", "reasons", counts.pop("reasons_s"))
     kind = MatchRun.Kind.VACANCY if vacancy_ids else MatchRun.Kind.SEEKER
-    counts = {"seekers_recomputed": len(affected), "vacancies_changed": len(vacancy_ids)}
+    counts.update(seekers_recomputed=len(affected), vacancies_changed=len(vacancy_ids))
     return _record(kind, result, started, counts={**counts, **phases.total()})
 
 

@@ -20,6 +20,7 @@ from matching.pseudonyms import pseudonym
 from matching.selectors import (
     match_explain,
     matches_freshness,
+    seeker_match,
     seeker_matches,
     vacancy_candidates,
 )
@@ -80,7 +81,7 @@ def match_detail(request, vacancy_id: int):
     vacancy = vacancy_list_for(user=request.user).filter(pk=vacancy_id).first()
     if vacancy is None:
         raise Http404("No such open vacancy.")
-    stored = seeker_matches(seeker=profile).filter(vacancy=vacancy).first()
+    stored = seeker_match(seeker=profile, vacancy=vacancy)
     explanation = (
         None
         if stored
@@ -293,7 +294,7 @@ def ask_introduction(request, vacancy_id: int):
     if request.method != "POST":
         return redirect("web-match", vacancy_id=vacancy_id)
     seeker = _own_profile(request)
-    match = seeker_matches(seeker=seeker).filter(vacancy_id=vacancy_id).first()
+    match = seeker_matches(seeker=seeker).filter(vacancy_id=vacancy_id).first()  # (no rank used)
     if match is None:
         raise Http404("This vacancy is not among your matches.")
     try:

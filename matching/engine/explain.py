@@ -23,6 +23,7 @@ from matching.engine import weights
 from matching.engine.model import Congestion, Seeker, Vacancy
 from matching.engine.reference import Evaluation, evaluate, occupation_dicts
 from matching.engine.travel import MODE_LABELS
+from matching.engine.wording import congestion_message
 
 if TYPE_CHECKING:
     from matching.engine.core import MatchContext, MatchResult
@@ -319,15 +320,9 @@ def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: boo
         "applications_per_position": round(ratio, 2),
         "answer_rate": rate,
         "factor": round(factor, 4),
-        "message": None,
+        "causes": causes,
+        "message": congestion_message(moved, causes),
     }
-    if moved is not None and moved > 0 and causes:
-        places = "place" if moved == 1 else "places"
-        info["message"] = f"Shown {moved} {places} lower because " + " and ".join(causes) + "."
-    elif moved is None and causes:
-        info["message"] = (
-            "Shown lower than its fit alone would place it because " + " and ".join(causes) + "."
-        )
     return info
 
 

@@ -13,9 +13,11 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from employers.models import Vacancy
 from employers.services import vacancy_create
 from matching import services
 from matching.models import PendingRecompute, SeekerMatch
+from seekers.models import SeekerProfile
 from seekers.services import seeker_profile_update
 from tests.factories import (
     TOWN,
@@ -214,3 +216,140 @@ def test_admin_shows_the_queue_health(town, client):
     assert "Last full run" in text and "1 seekers" in text
     client.force_login(town["mentor"])
     assert client.get("/admin/matching/pendingrecompute/").status_code == 302  # staff only
+
+
+# --- incremental equals full ----------------------------------------------------------------
+
+SKILLS = [
+    {"typed": t, "id": None, "label": None}
+    for t in ("forklift", "picking", "cleaning", "driving", "cooking", "customer service")
+]
+LONDON = {"postcode": "SW1A 1AA", "easting": 529090, "northing": 179645}
+
+
+def _place(rng):
+    return {
+        "postcode": TOWN["postcode"],
+        "easting": TOWN["easting"] + rng.randint(-6000, 6000),
+        "northing": TOWN["northing"] + rng.randint(-6000, 6000),
+    }
+
+
+def _snapshot(seekers=None) -> list[tuple]:
+    """Each seeker's stored list as read: vacancy, rank, fit rank, score, adjusted, crowded."""
+    from matching.selectors import seeker_matches
+
+    rows = []
+    for seeker in seekers or SeekerProfile.objects.order_by("id"):
+        for m in seeker_matches(seeker=seeker):
+            rows.append(
+                (
+                    seeker.pk,
+                    m.vacancy_id,
+                    m.rank,
+                    m.fit_rank,
+                    round(m.score, 9),
+                    round(m.adjusted, 9),
+                    m.crowded,
+                )  # fmt: skip
+            )
+    return rows
+
+
+@pytest.fixture
+def busy_town(cast):
+    import random
+
+    rng = random.Random(5)
+    employers = [EmployerFactory(name=f"Employer {i}") for i in range(4)]
+    EmployerMemberFactory(user=cast["employer"], employer=employers[0])
+    for _ in range(40):
+        SeekerProfileFactory(
+            skills=rng.sample(SKILLS, rng.randint(1, 3)),
+            travel_modes=rng.sample(["walk", "cycle", "public_transport", "car"], 2),
+            max_travel_minutes=rng.choice([20, 30, 45, 60]),
+            **_place(rng),
+        )
+    for _ in range(25):
+        VacancyFactory(
+            employer=rng.choice(employers),
+            skills=rng.sample(SKILLS, rng.randint(1, 3)),
+            positions=rng.choice([1, 1, 2]),
+            **_place(rng),
+        )
+    services.matches_recompute_all()
+    return {**cast, "rng": rng, "employers": employers}
+
+
+@pytest.mark.django_db
+def test_queued_changes_equal_a_full_run_with_the_same_statistics(busy_town):
+    """Random sequences of profile edits, vacancies posted, edited and closed, each drained by
+    the queue: every stored list equals what recomputing everyone with the frozen statistics
+    gives, and nobody's list holds a closed vacancy."""
+    from employers.services import vacancy_close, vacancy_update
+
+    from matching.models import MatchRun
+
+    rng, bob = busy_town["rng"], busy_town["employer"]
+    seekers = list(SeekerProfile.objects.select_related("user"))
+    basis = MatchRun.objects.get(kind="full").congestion_basis["vacancies"]
+    assert any(row[3] is not None for row in basis.values()), "some vacancy filled up"
+    for step in range(12):
+        what = rng.choice(["profile", "post", "edit", "close"])
+        if what == "profile":
+            seeker = rng.choice(seekers)
+            data = {
+                "skills": rng.sample(SKILLS, rng.randint(1, 3)),
+                "max_travel_minutes": rng.choice([15, 30, 60]),
+            }
+            seeker_profile_update(seeker=seeker, by=seeker.user, data=data, channel="api")
+        elif what == "post":
+            vacancy_create(
+                employer=busy_town["employers"][0],
+                by=bob,
+                data=dict(
+                    title=f"Job {step}",
+                    skills=rng.sample(SKILLS, 2),
+                    hours_per_week=30,
+                    contract_type="permanent",
+                    wage_per_hour=13,
+                    positions=1,
+                    status="open",
+                    **_place(rng),
+                ),  # fmt: skip
+            )
+        else:
+            vacancy = rng.choice(list(Vacancy.objects.filter(status="open")))
+            if what == "edit":
+                vacancy_update(vacancy=vacancy, by=bob, data={"skills": rng.sample(SKILLS, 2)})
+            else:
+                vacancy_close(vacancy=vacancy, by=bob)
+        services.recomputes_drain()
+        assert pending() == []
+    queued = _snapshot()
+    services.matches_recompute_some(seeker_ids=[s.pk for s in seekers])  # everyone, same basis
+    assert _snapshot() == queued
+    closed = Vacancy.objects.exclude(status="open").values_list("pk", flat=True)
+    assert not SeekerMatch.objects.filter(vacancy_id__in=closed).exists()
+
+
+@pytest.mark.django_db
+def test_a_vacancy_posted_far_away_changes_nobody_here(busy_town):
+    before = _snapshot()
+    vacancy_create(
+        employer=busy_town["employers"][0],
+        by=busy_town["employer"],
+        data=dict(
+            title="Porter",
+            skills=SKILLS[:3],
+            hours_per_week=30,
+            contract_type="permanent",
+            wage_per_hour=13,
+            positions=1,
+            status="open",
+            **LONDON,
+        ),  # fmt: skip
+    )
+    run = services.recomputes_drain()
+    assert run.stats["seekers_recomputed"] == 0 and run.stats["rows_written"] == 0
+    assert _snapshot() == before
