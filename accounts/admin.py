@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AccessLogEntry, User
+from jobmatch.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -14,18 +15,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """The access log is read-only, even for admins."""
 
     list_display = ("at", "actor", "subject", "action", "channel", "what")
     list_filter = ("action", "channel")
     search_fields = ("subject__username", "actor__username")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

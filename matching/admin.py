@@ -3,19 +3,9 @@ full run with its figures. Read-only: the queue is worked by the drain task, not
 
 from django.contrib import admin
 
+from jobmatch.admin import ReadOnlyAdmin
 from matching.models import MatchRun, PendingRecompute
 from matching.selectors import recompute_queue_health
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PendingRecompute)

@@ -291,7 +291,9 @@ def matches_recompute_some(
     started = timezone.now()
     phases = Phases()
     today = today or timezone.localdate()
-    profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
+    active = SeekerProfile.objects.filter(user__is_active=True).order_by("id")
+    # Everyone is needed only to find who can reach a changed vacancy.
+    profiles = list(active if vacancy_ids else active.filter(pk__in=list(seeker_ids)))
     wanted = set(seeker_ids)
     # Whoever holds a changed vacancy now (it may have moved out of their reach), and whoever
     # is within its reach after the change.
@@ -299,10 +301,13 @@ def matches_recompute_some(
         held = model.objects.filter(vacancy_id__in=vacancy_ids).values_list("seeker_id", flat=True)
         wanted.update(held)
     changed_vacancies = list(Vacancy.objects.filter(pk__in=vacancy_ids))
+    reach: set[int] = set()
     if changed_vacancies:
         inputs = [adapter.seeker_input(p) for p in profiles]
         for vacancy in changed_vacancies:
-            wanted.update(seekers_within_reach(inputs, adapter.vacancy_input(vacancy)))
+            reach.update(seekers_within_reach(inputs, adapter.vacancy_input(vacancy)))
+    reach -= wanted  # holders and changed seekers are synced whatever the run finds
+    wanted |= reach
     affected = [p for p in profiles if p.pk in wanted]
     space, congestion = incremental_basis()
     result = _run(
@@ -320,10 +325,16 @@ def matches_recompute_some(
         Candidate.objects.filter(seeker_id__in=gone).delete()
         # A changed vacancy's candidates are all among ``affected``: drop the rest.
         Candidate.objects.filter(vacancy_id__in=vacancy_ids).exclude(seeker_id__in=wanted).delete()
+    # With the statistics frozen, a seeker's list depends on that seeker alone: of those within
+    # reach of a changed vacancy, only the ones it enters, or who held it, can differ.
+    touched = set(seeker_ids) | (wanted - set(reach))
+    changed = set(vacancy_ids)
+    touched.update(s for s, v, *_ in result.matches.rows() if v in changed)
+    touched.update(s for v, s, *_ in result.candidates.rows() if v in changed)
     counts = _sync_rows(
         result,
         now,
-        [p.pk for p in affected],
+        [p.pk for p in affected if p.pk in touched],
         force_seekers=seeker_ids,
         force_vacancies=vacancy_ids,
     )

@@ -48,7 +48,8 @@ def pending():
     return sorted(PendingRecompute.objects.values_list("kind", "object_id"))
 
 
-def new_vacancy(town, **extra):
+def new_vacancy(employer, by, **extra):
+    """Post a vacancy through the service, in town unless ``extra`` says otherwise."""
     data = dict(
         title="Forklift driver",
         skills=[FORKLIFT],
@@ -60,7 +61,7 @@ def new_vacancy(town, **extra):
         **TOWN,
     )
     data.update(extra)
-    return vacancy_create(employer=town["acme"], by=town["employer"], data=data)
+    return vacancy_create(employer=employer, by=by, data=data)
 
 
 @pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_a_change_is_pending_until_the_commit_then_drained(
 ):
     alice = town["alice"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        vacancy = new_vacancy(town)
+        vacancy = new_vacancy(town["acme"], town["employer"])
     assert pending() == [(VACANCY, vacancy.pk)]
     assert not SeekerMatch.objects.filter(vacancy=vacancy).exists(), "nothing computed yet"
     assert len(callbacks) == 1
@@ -287,14 +288,13 @@ def test_queued_changes_equal_a_full_run_with_the_same_statistics(busy_town):
     the queue: every stored list equals what recomputing everyone with the frozen statistics
     gives, and nobody's list holds a closed vacancy."""
     from employers.services import vacancy_close, vacancy_update
-
     from matching.models import MatchRun
 
     rng, bob = busy_town["rng"], busy_town["employer"]
     seekers = list(SeekerProfile.objects.select_related("user"))
     basis = MatchRun.objects.get(kind="full").congestion_basis["vacancies"]
     assert any(row[3] is not None for row in basis.values()), "some vacancy filled up"
-    for step in range(12):
+    for _step in range(12):
         what = rng.choice(["profile", "post", "edit", "close"])
         if what == "profile":
             seeker = rng.choice(seekers)
@@ -304,20 +304,8 @@ def test_queued_changes_equal_a_full_run_with_the_same_statistics(busy_town):
             }
             seeker_profile_update(seeker=seeker, by=seeker.user, data=data, channel="api")
         elif what == "post":
-            vacancy_create(
-                employer=busy_town["employers"][0],
-                by=bob,
-                data=dict(
-                    title=f"Job {step}",
-                    skills=rng.sample(SKILLS, 2),
-                    hours_per_week=30,
-                    contract_type="permanent",
-                    wage_per_hour=13,
-                    positions=1,
-                    status="open",
-                    **_place(rng),
-                ),  # fmt: skip
-            )
+            place = _place(rng)
+            new_vacancy(busy_town["employers"][0], bob, skills=rng.sample(SKILLS, 2), **place)
         else:
             vacancy = rng.choice(list(Vacancy.objects.filter(status="open")))
             if what == "edit":
@@ -336,20 +324,7 @@ def test_queued_changes_equal_a_full_run_with_the_same_statistics(busy_town):
 @pytest.mark.django_db
 def test_a_vacancy_posted_far_away_changes_nobody_here(busy_town):
     before = _snapshot()
-    vacancy_create(
-        employer=busy_town["employers"][0],
-        by=busy_town["employer"],
-        data=dict(
-            title="Porter",
-            skills=SKILLS[:3],
-            hours_per_week=30,
-            contract_type="permanent",
-            wage_per_hour=13,
-            positions=1,
-            status="open",
-            **LONDON,
-        ),  # fmt: skip
-    )
+    new_vacancy(busy_town["employers"][0], busy_town["employer"], skills=SKILLS[:3], **LONDON)
     run = services.recomputes_drain()
     assert run.stats["seekers_recomputed"] == 0 and run.stats["rows_written"] == 0
     assert _snapshot() == before
