@@ -67,14 +67,16 @@ def _run(
     phases: Phases,
     skill_space: SkillSpace | None = None,
     progress: Callable[[int, int], None] | None = None,
+    converted: dict | None = None,
 ) -> MatchResult:
     from matching import adapter
     from matching.engine.core import match_all
 
     filled = _filled()
     title_rows, owner = adapter.seeker_occupations(profiles)
+    converted = converted or {}
     inputs = dict(
-        seekers=[adapter.seeker_input(p) for p in profiles],
+        seekers=[converted.get(p.pk) or adapter.seeker_input(p) for p in profiles],
         vacancies=[
             adapter.vacancy_input(v, positions_filled=filled.get(v.pk, 0)) for v in vacancies
         ],
@@ -114,10 +116,6 @@ SAME = 1e-9  # scores closer than this are unchanged (a fit summed in another or
 def _chunks(ids: Sequence[int], size: int = CHUNK):
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
-
-
-def _clip(fit: float) -> float:
-    return min(1.0, max(0.0, fit))
 
 
 def _changed(old: tuple, new: tuple) -> bool:
@@ -161,15 +159,33 @@ def _sync_rows(
     with ``result``, a chunk of seekers per transaction (SQLite has one writer: no write holds it
     long). Only rows that changed are rewritten, with reasons built for those alone; every row of
     a forced seeker or vacancy is rewritten (its own text may have changed). Return counts."""
+    import numpy as np
+
     version = result.engine_version
     force_s, force_v = set(force_seekers), set(force_vacancies)
     reasons = _Reasons(result)
+    wanted = np.asarray(list(seeker_ids), dtype=np.int64)
+    m, c = result.matches, result.candidates
     new_matches: dict[int, dict[int, tuple]] = {}
-    for s, v, fit, adjusted, _rank, _fit_rank, crowded in result.matches.rows():
-        new_matches.setdefault(s, {})[v] = (_clip(fit), adjusted, bool(crowded), version)
+    mine = np.isin(m.seeker_id, wanted)
+    for s, v, fit, adjusted, crowded in zip(
+        m.seeker_id[mine].tolist(),
+        m.vacancy_id[mine].tolist(),
+        np.clip(m.fit[mine], 0.0, 1.0).tolist(),
+        m.adjusted[mine].tolist(),
+        m.crowded[mine].tolist(),
+        strict=True,
+    ):
+        new_matches.setdefault(s, {})[v] = (fit, adjusted, crowded, version)
     new_cands: dict[int, dict[int, tuple]] = {}
-    for v, s, fit, _rank in result.candidates.rows():
-        new_cands.setdefault(s, {})[v] = (_clip(fit), 0.0, False, version)
+    mine = np.isin(c.seeker_id, wanted)
+    for v, s, fit in zip(
+        c.vacancy_id[mine].tolist(),
+        c.seeker_id[mine].tolist(),
+        np.clip(c.fit[mine], 0.0, 1.0).tolist(),
+        strict=True,
+    ):
+        new_cands.setdefault(s, {})[v] = (fit, 0.0, False, version)
     counts = {"rows_written": 0, "rows_deleted": 0, "rows_kept": 0}
     for chunk in _chunks(list(seeker_ids)):
         with transaction.atomic():
@@ -285,6 +301,8 @@ def matches_recompute_some(
     A seeker who is gone, inactive or has no location loses their rows; a vacancy that is gone or
     no longer open loses its candidates and leaves its seekers' lists.
     """
+    import numpy as np
+
     from matching import adapter
     from matching.engine.core import seekers_within_reach
 
@@ -302,10 +320,13 @@ def matches_recompute_some(
         wanted.update(held)
     changed_vacancies = list(Vacancy.objects.filter(pk__in=vacancy_ids))
     reach: set[int] = set()
+    converted = {}
     if changed_vacancies:
-        inputs = [adapter.seeker_input(p) for p in profiles]
+        converted = {p.pk: adapter.seeker_input(p) for p in profiles}
         for vacancy in changed_vacancies:
-            reach.update(seekers_within_reach(inputs, adapter.vacancy_input(vacancy)))
+            reach.update(
+                seekers_within_reach(list(converted.values()), adapter.vacancy_input(vacancy))
+            )
     reach -= wanted  # holders and changed seekers are synced whatever the run finds
     wanted |= reach
     affected = [p for p in profiles if p.pk in wanted]
@@ -317,6 +338,7 @@ def matches_recompute_some(
         congestion=congestion,
         phases=phases,
         skill_space=space,
+        converted=converted,
     )
     now = timezone.now()
     with transaction.atomic():
@@ -328,9 +350,9 @@ def matches_recompute_some(
     # With the statistics frozen, a seeker's list depends on that seeker alone: of those within
     # reach of a changed vacancy, only the ones it enters, or who held it, can differ.
     touched = set(seeker_ids) | (wanted - set(reach))
-    changed = set(vacancy_ids)
-    touched.update(s for s, v, *_ in result.matches.rows() if v in changed)
-    touched.update(s for v, s, *_ in result.candidates.rows() if v in changed)
+    changed = list(vacancy_ids)
+    for rows in (result.matches, result.candidates):
+        touched.update(rows.seeker_id[np.isin(rows.vacancy_id, changed)].tolist())
     counts = _sync_rows(
         result,
         now,
