@@ -441,17 +441,3 @@ def recomputes_drain(*, today: dt.date | None = None) -> MatchRun | None:
         )
     PendingRecompute.objects.filter(claim=token, changed_at__lte=now).delete()
     return run
-
-
-def recompute_state(*, seeker_id: int | None = None, vacancy_id: int | None = None) -> bool:
-    """True while a recompute for this seeker or vacancy is pending or running."""
-    rows = PendingRecompute.objects.none()
-    if seeker_id is not None:
-        rows = PendingRecompute.objects.filter(
-            kind=PendingRecompute.Kind.SEEKER, object_id=seeker_id
-        )
-    if vacancy_id is not None:
-        rows = rows | PendingRecompute.objects.filter(
-            kind=PendingRecompute.Kind.VACANCY, object_id=vacancy_id
-        )
-    return rows.exists()
