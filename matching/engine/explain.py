@@ -115,19 +115,29 @@ class ReasonBuilder:
         self._seeker: dict[int, tuple] = {}
         self._vacancy: dict[int, tuple] = {}
         self._moves: dict[int, dict[int, tuple[int, bool]]] = {}
+        self._congestion: dict[tuple[int, bool], dict] = {}
 
     def reasons(self, seeker_id: int, vacancy_id: int) -> dict:
         seeker, svec, socc = self._seeker_parts(seeker_id)
         vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
         ev, reasons = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
         moved, crowded = self._congestion_of(seeker_id, vacancy_id)
-        reasons["congestion"] = _congestion(
-            vacancy,
-            self.result.index.congestion,
-            moved=moved,
-            crowded=crowded,
-            demand=self.result.demand.get(vacancy_id, 0),
-        )
+        # What congestion did depends on the vacancy and whether the pair was left over; only
+        # the places moved are the pair's own.
+        base = self._congestion.get((vacancy_id, crowded))
+        if base is None:
+            base = self._congestion[(vacancy_id, crowded)] = _congestion(
+                vacancy,
+                self.result.index.congestion,
+                moved=0,
+                crowded=crowded,
+                demand=self.result.demand.get(vacancy_id, 0),
+            )
+        reasons["congestion"] = {
+            **base,
+            "moved_down_by": max(0, moved or 0),
+            "message": congestion_message(moved, base["causes"]),
+        }
         return reasons
 
     def all(self) -> dict[tuple[int, int], dict]:
