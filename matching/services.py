@@ -1,6 +1,8 @@
-"""Recompute matches: a full run (nightly, and ``manage.py recompute_matches``) or an incremental
-run after one seeker or one vacancy changed. Each converts rows to engine inputs once, calls the
-engine, and replaces the affected rows in one transaction."""
+"""Recompute matches: a full run (nightly, and ``manage.py recompute_matches``) that freezes the
+corpus statistics, or an incremental run (the queue's drain) for the seekers and vacancies that
+changed, with those statistics. Each converts rows to engine inputs once, calls the engine, and
+writes only the rows that changed, a chunk of seekers per short transaction
+(``docs/recomputes.md``)."""
 
 from __future__ import annotations
 
@@ -147,26 +149,15 @@ class _Reasons:
         return self.cache[pair]
 
 
-def _sync_rows(
-    result: MatchResult,
-    now,
-    seeker_ids: Sequence[int],
-    *,
-    force_seekers: Iterable[int] = (),
-    force_vacancies: Iterable[int] = (),
-) -> dict[str, int]:
-    """Bring the stored matches of ``seeker_ids`` and their place in candidate lists in line
-    with ``result``, a chunk of seekers per transaction (SQLite has one writer: no write holds it
-    long). Only rows that changed are rewritten, with reasons built for those alone; every row of
-    a forced seeker or vacancy is rewritten (its own text may have changed). Return counts."""
+def _computed(result: MatchResult, seeker_ids: Sequence[int]) -> tuple[dict, dict]:
+    """Return what ``result`` says for these seekers, each side as {seeker id: {vacancy id:
+    (score, adjusted, crowded, version)}} (candidates carry no adjusted score or crowding)."""
     import numpy as np
 
     version = result.engine_version
-    force_s, force_v = set(force_seekers), set(force_vacancies)
-    reasons = _Reasons(result)
     wanted = np.asarray(list(seeker_ids), dtype=np.int64)
     m, c = result.matches, result.candidates
-    new_matches: dict[int, dict[int, tuple]] = {}
+    matches: dict[int, dict[int, tuple]] = {}
     mine = np.isin(m.seeker_id, wanted)
     for s, v, fit, adjusted, crowded in zip(
         m.seeker_id[mine].tolist(),
@@ -176,8 +167,8 @@ def _sync_rows(
         m.crowded[mine].tolist(),
         strict=True,
     ):
-        new_matches.setdefault(s, {})[v] = (fit, adjusted, crowded, version)
-    new_cands: dict[int, dict[int, tuple]] = {}
+        matches.setdefault(s, {})[v] = (fit, adjusted, crowded, version)
+    candidates: dict[int, dict[int, tuple]] = {}
     mine = np.isin(c.seeker_id, wanted)
     for v, s, fit in zip(
         c.vacancy_id[mine].tolist(),
@@ -185,44 +176,69 @@ def _sync_rows(
         np.clip(c.fit[mine], 0.0, 1.0).tolist(),
         strict=True,
     ):
-        new_cands.setdefault(s, {})[v] = (fit, 0.0, False, version)
+        candidates.setdefault(s, {})[v] = (fit, 0.0, False, version)
+    return matches, candidates
+
+
+def _sync_chunk(model, new: dict, chunk: Sequence[int], *, forced, reasons, now, counts) -> None:
+    """Within the caller's transaction: delete this chunk's stored rows of ``model`` that are
+    gone, changed or forced (``forced(s, v)``), insert the computed rows not kept."""
+    is_match = model is SeekerMatch
+    fields = ("pk", "seeker_id", "vacancy_id", "score")
+    fields += ("adjusted", "crowded") if is_match else ()
+    drop, keep = [], set()
+    for pk, s, v, *values in model.objects.filter(seeker_id__in=chunk).values_list(
+        *fields, "engine_version"
+    ):
+        old = tuple(values) if is_match else (values[0], 0.0, False, values[1])
+        mine = new.get(s, {}).get(v)
+        if mine is None or forced(s, v) or _changed(old, mine):
+            drop.append(pk)
+        else:
+            keep.add((s, v))
+    for part in _chunks(drop, 500):
+        model.objects.filter(pk__in=part).delete()
+    rows = []
+    for s in chunk:
+        for v, (score, adjusted, crowded, version) in new.get(s, {}).items():
+            if (s, v) in keep:
+                continue
+            if is_match:
+                rows.append((s, v, score, adjusted, crowded, reasons(s, v), version, now))
+            else:
+                rows.append((v, s, score, reasons(s, v), version, now))
+    insert_rows(model, SEEKER_COLUMNS if is_match else CANDIDATE_COLUMNS, rows)
+    counts["rows_written"] += len(rows)
+    counts["rows_deleted"] += len(drop)
+    counts["rows_kept"] += len(keep)
+
+
+def _sync_rows(
+    result: MatchResult,
+    now,
+    seeker_ids: Sequence[int],
+    *,
+    force_seekers: Iterable[int] = (),
+    force_vacancies: Iterable[int] = (),
+) -> dict[str, float]:
+    """Bring the stored matches of ``seeker_ids`` and their place in candidate lists in line
+    with ``result``, a chunk of seekers per transaction (SQLite has one writer: no write holds it
+    long). Only rows that changed are rewritten, with reasons built for those alone; every row of
+    a forced seeker or vacancy is rewritten (its own text may have changed). Return counts."""
+    force_s, force_v = set(force_seekers), set(force_vacancies)
+
+    def forced(s: int, v: int) -> bool:
+        return s in force_s or v in force_v
+
+    reasons = _Reasons(result)
+    matches, candidates = _computed(result, seeker_ids)
     counts = {"rows_written": 0, "rows_deleted": 0, "rows_kept": 0}
     for chunk in _chunks(list(seeker_ids)):
         with transaction.atomic():
-            for model, columns, new, key in (
-                (SeekerMatch, SEEKER_COLUMNS, new_matches, "match"),
-                (Candidate, CANDIDATE_COLUMNS, new_cands, "candidate"),
-            ):
-                fields = ("pk", "seeker_id", "vacancy_id", "score")
-                fields += ("adjusted", "crowded") if key == "match" else ()
-                stored = model.objects.filter(seeker_id__in=chunk).values_list(
-                    *fields, "engine_version"
+            for model, new in ((SeekerMatch, matches), (Candidate, candidates)):
+                _sync_chunk(
+                    model, new, chunk, forced=forced, reasons=reasons, now=now, counts=counts
                 )
-                drop, keep = [], set()
-                for pk, s, v, *values in stored:
-                    old = tuple(values) if key == "match" else (values[0], 0.0, False, values[1])
-                    mine = new.get(s, {}).get(v)
-                    if mine is None or s in force_s or v in force_v or _changed(old, mine):
-                        drop.append(pk)
-                    else:
-                        keep.add((s, v))
-                for part in _chunks(drop, 500):
-                    model.objects.filter(pk__in=part).delete()
-                rows = []
-                for s in chunk:
-                    for v, (score, adjusted, crowded, _) in new.get(s, {}).items():
-                        if (s, v) in keep:
-                            continue
-                        if key == "match":
-                            rows.append(
-                                (s, v, score, adjusted, crowded, reasons(s, v), version, now)
-                            )
-                        else:
-                            rows.append((v, s, score, reasons(s, v), version, now))
-                insert_rows(model, columns, rows)
-                counts["rows_written"] += len(rows)
-                counts["rows_deleted"] += len(drop)
-                counts["rows_kept"] += len(keep)
     counts["reasons_s"] = reasons.seconds
     return counts
 
