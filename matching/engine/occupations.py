@@ -99,6 +99,7 @@ TEMPERATURE = 0.2
 MIN_SIMILARITY = 0.2
 # Titles scored per dense block (BATCH x pseudo-labels float32, ~45 MB at 256).
 BATCH = 256
+ROW_CACHE_SIZE = 100_000  # title rows remembered per process (a town has a few thousand titles)
 # A head noun ending at least this many preferred labels ("assistant", "operator") is not kept
 # as a pseudo-label on its own (3: same, 10 or never: -0.5 points).
 GENERIC_HEAD_COUNT = 5
@@ -348,14 +349,19 @@ class OccupationIndex:
         return [(self.ids[i], self.labels[i], float(s[i])) for i in order]
 
     def _rows(self, expanded: Sequence[str]) -> sp.csr_matrix:
-        indptr = [0]
-        indices: list[np.ndarray] = []
-        data: list[np.ndarray] = []
+        """Rows for expanded titles, each computed once per process and then remembered (the
+        same vacancy and seeker titles come back on every recompute)."""
+        cache = self.__dict__.setdefault("_row_cache", {})
+        missing = [t for t in dict.fromkeys(expanded) if t not in cache]
+        if len(cache) + len(missing) > ROW_CACHE_SIZE:
+            cache.clear()
+            missing = list(dict.fromkeys(expanded))
         k = min(TOP_K, self.n)
-        for lo in range(0, len(expanded), BATCH):
-            s = self._similarity_expanded(expanded[lo : lo + BATCH])
+        for lo in range(0, len(missing), BATCH):
+            batch = missing[lo : lo + BATCH]
+            s = self._similarity_expanded(batch)
             part = np.argpartition(-s, k - 1, axis=1)[:, :k]
-            for row, cols in zip(s, part, strict=True):
+            for text, row, cols in zip(batch, s, part, strict=True):
                 vals = row[cols]
                 keep = vals >= MIN_SIMILARITY
                 cols, vals = cols[keep], vals[keep]
@@ -363,9 +369,16 @@ class OccupationIndex:
                     w = np.exp((vals - vals.max()) / TEMPERATURE)
                     w /= np.linalg.norm(w)
                     order = np.argsort(cols)
-                    indices.append(cols[order].astype(np.int32))
-                    data.append(w[order].astype(np.float32))
-                indptr.append(indptr[-1] + len(vals))
+                    cols, vals = cols[order].astype(np.int32), w[order].astype(np.float32)
+                cache[text] = (cols.astype(np.int32), vals.astype(np.float32))
+        indptr = [0]
+        indices: list[np.ndarray] = []
+        data: list[np.ndarray] = []
+        for text in expanded:
+            cols, vals = cache[text]
+            indices.append(cols)
+            data.append(vals)
+            indptr.append(indptr[-1] + len(vals))
         return sp.csr_matrix(
             (
                 np.concatenate(data) if data else np.zeros(0, np.float32),
