@@ -21,6 +21,7 @@ from jobmatch.errors import NotFound
 from matching.models import Candidate, SeekerMatch
 from matching.pseudonyms import pseudonym
 from matching.selectors import (
+    fit_for_employer,
     match_explain,
     matches_freshness,
     seeker_match,
@@ -158,7 +159,7 @@ class EmployerCandidateSerializer(serializers.Serializer):
 
     pseudonym = serializers.SerializerMethodField()
     rank = serializers.IntegerField()
-    score = serializers.FloatField()
+    score = serializers.SerializerMethodField(help_text="The fit, to one decimal.")
     skills = serializers.SerializerMethodField()
     skills_matched = serializers.SerializerMethodField()
     skills_missing_essential = serializers.SerializerMethodField()
@@ -169,6 +170,9 @@ class EmployerCandidateSerializer(serializers.Serializer):
 
     def get_pseudonym(self, row) -> str:
         return pseudonym(employer_id=row.vacancy.employer_id, seeker_id=row.seeker_id)
+
+    def get_score(self, row) -> float:
+        return fit_for_employer(row.score)
 
     def get_skills(self, row) -> list[str]:
         return [s.get("label") or s["typed"] for s in row.seeker.skills]
@@ -186,6 +190,7 @@ class EmployerCandidateSerializer(serializers.Serializer):
 class MentorCandidateSerializer(EmployerCandidateSerializer):
     """A mentor sees their own caseload's seekers by name, with the full reasons."""
 
+    score = serializers.FloatField()
     seeker = serializers.IntegerField(source="seeker_id")
     name = serializers.SerializerMethodField()
     reasons = serializers.JSONField()

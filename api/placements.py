@@ -98,14 +98,8 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     def get_history(self, placement) -> list[dict]:
         user = self._user()
-        hidden = selectors.identity_hidden(placement, user)
         return [
-            {
-                **e,
-                "by": None
-                if e["by"] is None
-                else (e["by"].role_name if hidden else e["by"].username),
-            }
+            {**e, "by": selectors.actor_shown(e["by"], placement=placement, user=user)}
             for e in selectors.history_for(placement=placement, user=user)
         ]
 

@@ -87,6 +87,15 @@ def vacancy_candidates(*, vacancy: Vacancy, user: User) -> QuerySet[Candidate]:
     return rows.filter(pk__in=ids).order_by("-score", "seeker_id")
 
 
+EMPLOYER_FIT_STEP = 0.1  # employers see a candidate's fit to one decimal: its travel part, finer,
+# would let an employer with vacancies at several postcodes work out where the candidate lives
+
+
+def fit_for_employer(score: float) -> float:
+    """A candidate's fit as an employer sees it: coarse, so it cannot locate the person."""
+    return round(round(score / EMPLOYER_FIT_STEP) * EMPLOYER_FIT_STEP, 1)
+
+
 def seeker_profile_for_matches(*, user: User, seeker_id: int) -> SeekerProfile | None:
     """Return the profile whose matches the user may read: their own, their caseload's, any for
     admins; None otherwise."""

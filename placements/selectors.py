@@ -95,6 +95,19 @@ def history_for(*, placement: Placement, user: User) -> list[dict]:
     ]
 
 
+def actor_shown(actor: User | None, *, placement: Placement, user: User) -> str | None:
+    """Who made a change, as this user may read it: a username, or before the introduction for
+    an employer, only which side acted: "employer", "jobseeker" for the seeker and their mentor
+    alike (whether someone has a mentor is theirs to tell), or "JobMatch" for an admin."""
+    if actor is None:
+        return None
+    if not identity_hidden(placement, user):
+        return actor.username
+    if written_by_employer(actor, placement):
+        return "employer"
+    return "JobMatch" if actor.is_staff else "jobseeker"
+
+
 def end_reason_for(*, placement: Placement, user: User) -> str:
     """The reason a placement ended, as this user may read it: employers only when their own
     organisation ended it (a seeker's or mentor's reason can be about health)."""

@@ -18,6 +18,7 @@ from accounts.models import Role
 from employers.selectors import vacancy_list_for, vacancy_writable_for
 from matching.pseudonyms import pseudonym
 from matching.selectors import (
+    fit_for_employer,
     match_explain,
     matches_freshness,
     seeker_match,
@@ -151,7 +152,7 @@ def candidates(request, vacancy_id: int):
     shown = [
         {
             "pseudonym": pseudonym(employer_id=vacancy.employer_id, seeker_id=r.seeker_id),
-            "score": r.score,
+            "score": fit_for_employer(r.score),
             "matched": [s["label"] for s in r.reasons.get("skills_matched", [])],
             "missing": [s["label"] for s in r.reasons.get("skills_missing_essential", [])],
             "hours": f"{r.seeker.hours_min} to {r.seeker.hours_max}",

@@ -473,3 +473,31 @@ def test_another_mentor_reads_nothing_of_someone_elses_caseload(world, as_user, 
     for url in (f"/caseload/{alice.pk}/", f"/placements/{world['mine'].pk}/end/"):
         page = client.get(url)
         assert page.status_code in (403, 404), url
+
+
+def test_employer_sees_a_candidates_fit_too_coarse_to_locate_them(world, as_user, client):
+    """A fine-grained fit carries the travel part: with vacancies at several postcodes an
+    employer could work out where a candidate lives. Employers get it to one decimal."""
+    url = f"/api/v1/vacancies/{world['vacancy'].pk}/candidates/"
+    rows = as_user(world["employer"]).get(url).json()["results"]
+    assert rows and all(r["score"] == round(r["score"], 1) for r in rows)
+    mentor = as_user(world["mentor"]).get(url).json()["results"]
+    assert any(r["score"] != round(r["score"], 1) for r in mentor), "mentors keep the full fit"
+    client.force_login(world["employer"])
+    page = client.get(f"/vacancies/{world['vacancy'].pk}/candidates/").content.decode()
+    assert re.search(r">0\.\d<", page) and not re.search(r">0\.\d\d<", page)
+
+
+def test_before_the_introduction_history_says_only_which_side_acted(world, as_user):
+    """Before the introduction the history must not tell the employer who acted on the seeker's
+    side (the seeker, or a mentor: whether someone has a mentor is theirs to tell)."""
+    acme = world["mine"].vacancy.employer
+    vacancy = VacancyFactory(employer=acme, skills=[FORKLIFT], **TOWN)
+    matches_recompute_all()
+    placement = services.placement_invite(
+        seeker=world["sam"], vacancy=vacancy, by=world["employer"]
+    )
+    services.placement_withdraw(placement=placement, by=world["sam"].user, reason="")
+    body = as_user(world["employer"]).get(f"/api/v1/placements/{placement.pk}/").json()
+    assert "pseudonym" in body["seeker"]
+    assert [e["by"] for e in body["history"]] == ["employer", "jobseeker"]
