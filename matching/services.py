@@ -28,6 +28,31 @@ if TYPE_CHECKING:  # the engine (numba, scikit-learn) loads where a recompute ru
     from matching.engine.skillspace import SkillSpace
 
 
+# Active seekers as the engine reads them, kept per process and refreshed by ``updated_at``
+# (every profile change goes through ``seeker_profile_update``, which stamps it): a recompute
+# then converts only the profiles that changed, not the whole town.
+_SEEKERS: dict[int, tuple] = {}
+
+
+def _active_seekers(ids: Iterable[int] | None = None) -> tuple[list[SeekerProfile], dict]:
+    """Return active profiles by id (all, or these) and their engine inputs by id."""
+    from matching import adapter
+
+    rows = SeekerProfile.objects.filter(user__is_active=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    stamps = dict(rows.values_list("pk", "updated_at"))
+    stale = [pk for pk, at in stamps.items() if _SEEKERS.get(pk, (None,))[0] != at]
+    for part in _chunks(stale, 2000):
+        for profile in SeekerProfile.objects.filter(pk__in=part):
+            _SEEKERS[profile.pk] = (profile.updated_at, profile, adapter.seeker_input(profile))
+    if ids is None:
+        for gone in set(_SEEKERS) - set(stamps):
+            del _SEEKERS[gone]
+    ordered = sorted(stamps)
+    return [_SEEKERS[pk][1] for pk in ordered], {pk: _SEEKERS[pk][2] for pk in ordered}
+
+
 def _matchable_vacancies() -> list[Vacancy]:
     return list(Vacancy.objects.filter(status=VacancyStatus.OPEN).order_by("id"))
 
@@ -283,7 +308,7 @@ def matches_recompute_all(
     started = timezone.now()
     phases = Phases()
     today = today or timezone.localdate()
-    profiles = list(SeekerProfile.objects.filter(user__is_active=True).order_by("id"))
+    profiles, converted = _active_seekers()
     result = _run(
         profiles,
         _matchable_vacancies(),
@@ -291,6 +316,7 @@ def matches_recompute_all(
         congestion=congestion_inputs(),
         phases=phases,
         progress=progress,
+        converted=converted,
     )
     now = timezone.now()
     ids = [p.pk for p in profiles]
@@ -325,9 +351,8 @@ def matches_recompute_some(
     started = timezone.now()
     phases = Phases()
     today = today or timezone.localdate()
-    active = SeekerProfile.objects.filter(user__is_active=True).order_by("id")
     # Everyone is needed only to find who can reach a changed vacancy.
-    profiles = list(active if vacancy_ids else active.filter(pk__in=list(seeker_ids)))
+    profiles, converted = _active_seekers(None if vacancy_ids else seeker_ids)
     wanted = set(seeker_ids)
     # Whoever holds a changed vacancy now (it may have moved out of their reach), and whoever
     # is within its reach after the change.
@@ -336,9 +361,7 @@ def matches_recompute_some(
         wanted.update(held)
     changed_vacancies = list(Vacancy.objects.filter(pk__in=vacancy_ids))
     reach: set[int] = set()
-    converted = {}
     if changed_vacancies:
-        converted = {p.pk: adapter.seeker_input(p) for p in profiles}
         for vacancy in changed_vacancies:
             reach.update(
                 seekers_within_reach(list(converted.values()), adapter.vacancy_input(vacancy))

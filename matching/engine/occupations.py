@@ -349,19 +349,14 @@ class OccupationIndex:
         return [(self.ids[i], self.labels[i], float(s[i])) for i in order]
 
     def _rows(self, expanded: Sequence[str]) -> sp.csr_matrix:
-        """Rows for expanded titles, each computed once per process and then remembered (the
-        same vacancy and seeker titles come back on every recompute)."""
-        cache = self.__dict__.setdefault("_row_cache", {})
-        missing = [t for t in dict.fromkeys(expanded) if t not in cache]
-        if len(cache) + len(missing) > ROW_CACHE_SIZE:
-            cache.clear()
-            missing = list(dict.fromkeys(expanded))
+        indptr = [0]
+        indices: list[np.ndarray] = []
+        data: list[np.ndarray] = []
         k = min(TOP_K, self.n)
-        for lo in range(0, len(missing), BATCH):
-            batch = missing[lo : lo + BATCH]
-            s = self._similarity_expanded(batch)
+        for lo in range(0, len(expanded), BATCH):
+            s = self._similarity_expanded(expanded[lo : lo + BATCH])
             part = np.argpartition(-s, k - 1, axis=1)[:, :k]
-            for text, row, cols in zip(batch, s, part, strict=True):
+            for row, cols in zip(s, part, strict=True):
                 vals = row[cols]
                 keep = vals >= MIN_SIMILARITY
                 cols, vals = cols[keep], vals[keep]
@@ -369,16 +364,9 @@ class OccupationIndex:
                     w = np.exp((vals - vals.max()) / TEMPERATURE)
                     w /= np.linalg.norm(w)
                     order = np.argsort(cols)
-                    cols, vals = cols[order].astype(np.int32), w[order].astype(np.float32)
-                cache[text] = (cols.astype(np.int32), vals.astype(np.float32))
-        indptr = [0]
-        indices: list[np.ndarray] = []
-        data: list[np.ndarray] = []
-        for text in expanded:
-            cols, vals = cache[text]
-            indices.append(cols)
-            data.append(vals)
-            indptr.append(indptr[-1] + len(vals))
+                    indices.append(cols[order].astype(np.int32))
+                    data.append(w[order].astype(np.float32))
+                indptr.append(indptr[-1] + len(vals))
         return sp.csr_matrix(
             (
                 np.concatenate(data) if data else np.zeros(0, np.float32),
@@ -395,15 +383,33 @@ class OccupationIndex:
         ``MIN_SIMILARITY``, weighted ``exp((s - s_best) / TEMPERATURE)`` and L2-normalised, so
         the dot product of two rows is a cosine in [0, 1]. A title matching nothing that well
         (empty, nonsense) gives an empty row. Titles that normalise alike ("Care Assistant -
-        Nights", "care assistant") are mapped once.
+        Nights", "care assistant") are mapped once. Each title's row is remembered per process
+        (the same vacancy and seeker titles come back on every recompute).
         """
-        expanded = [self.expand(t) for t in titles]
-        unique = list(dict.fromkeys(expanded))
-        rows = self._rows(unique)
-        if len(unique) == len(expanded):
-            return rows
-        where = {text: i for i, text in enumerate(unique)}
-        return rows[[where[text] for text in expanded]]
+        cache = self.__dict__.setdefault("_title_rows", {})
+        missing = [t for t in dict.fromkeys(titles) if t not in cache]
+        if len(cache) + len(missing) > ROW_CACHE_SIZE:
+            cache.clear()
+            missing = list(dict.fromkeys(titles))
+        if missing:
+            expanded = [self.expand(t) for t in missing]
+            unique = list(dict.fromkeys(expanded))
+            rows = self._rows(unique)
+            where = {text: i for i, text in enumerate(unique)}
+            for title, text in zip(missing, expanded, strict=True):
+                lo, hi = rows.indptr[where[text]], rows.indptr[where[text] + 1]
+                cache[title] = (rows.indices[lo:hi], rows.data[lo:hi])
+        parts = [cache[t] for t in titles]
+        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(p[1]) for p in parts], out=indptr[1:])
+        return sp.csr_matrix(
+            (
+                np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.float32),
+                np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32),
+                indptr,
+            ),
+            shape=(len(titles), self.n),
+        )
 
     def title_vector(self, title: str) -> sp.csr_matrix:
         """Sparse (1, n_occupations) row for one title (see ``title_matrix``)."""
