@@ -227,6 +227,7 @@ if CELERY_BROKER_URL is None:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
+        "polling_interval": 0.2,  # seconds between looks at the folder (the default is 1)
     }
     CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
 # Run tasks inside the caller instead (tests, and one-off scripts that have no worker).
