@@ -31,16 +31,29 @@ def _warm_up() -> None:
     logging.getLogger(__name__).info("Warmed up in %.1f s of CPU", time.process_time() - began)
 
 
+_warming = threading.Lock()
+_warmed = False
+
+
+def _warm_up_in_background() -> None:
+    """Warm up once per process, in a thread, so the worker takes tasks at once."""
+    global _warmed
+    with _warming:
+        if _warmed:
+            return
+        _warmed = True
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+
+
 @worker_process_init.connect
-def _warm_up_child(**kwargs) -> None:
-    """A prefork child warms up before it takes a task."""
-    _warm_up()
+def _warm_up_process(**kwargs) -> None:
+    """A worker process (a prefork child, or a solo worker itself) starts warming up."""
+    _warm_up_in_background()
 
 
 @worker_ready.connect
-def _warm_up_solo(sender=None, **kwargs) -> None:
-    """A solo (or threads) worker warms up beside its first tasks, so it is ready at once; a
-    prefork worker's children warm up on their own (above)."""
-    pool = type(getattr(sender, "pool", None)).__module__
-    if "prefork" not in pool:
-        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+def _say_ready(**kwargs) -> None:
+    import logging
+    import time
+
+    logging.getLogger(__name__).info("Ready after %.1f s of CPU", time.process_time())
