@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -205,6 +205,16 @@ def _computed(result: MatchResult, seeker_ids: Sequence[int]) -> tuple[dict, dic
     return matches, candidates
 
 
+def _stored(model, fields: Sequence[str], seeker_ids: Sequence[int]) -> list[tuple]:
+    """Return ``fields`` of the stored rows of these seekers: plain SQL, as the ORM would write
+    it, without building a value per field per row (this read is most of a small recompute)."""
+    query = model.objects.filter(seeker_id__in=list(seeker_ids)).values_list(*fields)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _sync_chunk(model, new: dict, chunk: Sequence[int], *, forced, reasons, now, counts) -> None:
     """Within the caller's transaction: delete this chunk's stored rows of ``model`` that are
     gone, changed or forced (``forced(s, v)``), insert the computed rows not kept."""
@@ -212,9 +222,7 @@ def _sync_chunk(model, new: dict, chunk: Sequence[int], *, forced, reasons, now,
     fields = ("pk", "seeker_id", "vacancy_id", "score")
     fields += ("adjusted", "crowded") if is_match else ()
     drop, keep = [], set()
-    for pk, s, v, *values in model.objects.filter(seeker_id__in=chunk).values_list(
-        *fields, "engine_version"
-    ):
+    for pk, s, v, *values in _stored(model, (*fields, "engine_version"), chunk):
         old = tuple(values) if is_match else (values[0], 0.0, False, values[1])
         mine = new.get(s, {}).get(v)
         if mine is None or forced(s, v) or _changed(old, mine):
