@@ -136,7 +136,7 @@ class EmployerPlacementSerializer(PlacementSerializer):
 
     @extend_schema_field(EmployerCheckSerializer(many=True))
     def get_checks(self, placement) -> list[dict]:
-        rows = selectors.checks_for(placement=placement, user=self._user())
+        rows = selectors.checks_for_employer(placement=placement)
         return EmployerCheckSerializer(rows, many=True).data
 
 

@@ -125,23 +125,24 @@ def check_confirmed_by_employer(check: OutcomeCheck, placement: Placement) -> bo
     )
 
 
-def checks_for(*, placement: Placement, user: User) -> list[dict]:
-    """A placement's 13- and 26-week checks as this user may read them. Employers never read the
-    mentor's note, and read the result, hours and evidence only of checks they confirmed; the
-    rest show when they are due."""
+def checks_for_employer(*, placement: Placement) -> list[dict]:
+    """A placement's 13- and 26-week checks as its employer reads them: never the mentor's note;
+    the result, hours, evidence and when it was recorded only for checks the employer confirmed
+    (otherwise None); for every check, when it is due."""
     rows = []
     for c in placement.checks.all():
-        full = not employer_side(user) or check_confirmed_by_employer(c, placement)
-        row = {"id": c.pk, "week": c.week, "due_on": c.due_on}
-        row.update(
-            result=c.result if full else None,
-            hours_per_week=c.hours_per_week if full else None,
-            evidence=c.evidence if full else None,
-            recorded_at=c.recorded_at if full else None,
+        shown = check_confirmed_by_employer(c, placement)
+        rows.append(
+            {
+                "id": c.pk,
+                "week": c.week,
+                "due_on": c.due_on,
+                "result": c.result if shown else None,
+                "hours_per_week": c.hours_per_week if shown else None,
+                "evidence": c.evidence if shown else None,
+                "recorded_at": c.recorded_at if shown else None,
+            }
         )
-        if not employer_side(user):
-            row["note"] = c.note
-        rows.append(row)
     return rows
 
 

@@ -181,8 +181,10 @@ def test_a_real_worker_drains_the_queue(town, as_user, live_worker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_writes_succeed_while_a_full_recompute_runs(town, as_user):
+def test_writes_succeed_while_a_full_recompute_runs(busy_town, as_user):
     """No "database is locked": a full run writes in short chunks, and writers wait their turn."""
+    SeekerProfileFactory(user=busy_town["seeker"], skills=SKILLS[:2], **TOWN)
+    SeekerMatch.objects.all().delete()  # so the run writes every row while the PATCHes come
     errors = []
 
     def full_run():
@@ -195,7 +197,7 @@ def test_writes_succeed_while_a_full_recompute_runs(town, as_user):
 
     worker = threading.Thread(target=full_run)
     worker.start()
-    client = as_user(town["seeker"])
+    client = as_user(busy_town["seeker"])
     statuses = []
     while worker.is_alive() or len(statuses) < 5:
         minutes = 20 + len(statuses) % 30
