@@ -268,6 +268,15 @@ def _sync_rows(
     counts = {"rows_written": 0, "rows_deleted": 0, "rows_kept": 0}
     for chunk in _chunks(list(seeker_ids)):
         with transaction.atomic():
+            # One sync of a seeker's rows at a time (a drain and a full run can overlap): lock
+            # their profiles, in id order so two syncs never wait on each other in a circle.
+            # (SQLite takes its one write lock at BEGIN already.)
+            list(
+                SeekerProfile.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             for model, new in ((SeekerMatch, matches), (Candidate, candidates)):
                 _sync_chunk(
                     model, new, chunk, forced=forced, reasons=reasons, now=now, counts=counts
@@ -335,6 +344,14 @@ def matches_recompute_all(
         Candidate.objects.exclude(seeker_id__in=ids).delete()
         Candidate.objects.exclude(vacancy_id__in=[v.id for v in result.index.vacancies]).delete()
         PendingRecompute.objects.filter(changed_at__lte=started, claimed_at__isnull=True).delete()
+    # Whatever changed while this run went on may have been written over with what it read
+    # before: queue it again.
+    recompute_request(
+        seeker_ids=SeekerProfile.objects.filter(updated_at__gt=started).values_list(
+            "pk", flat=True
+        ),
+        vacancy_ids=Vacancy.objects.filter(updated_at__gt=started).values_list("pk", flat=True),
+    )
     phases.mark("write")
     phases.split("write", "reasons", counts.pop("reasons_s"))
     basis = _full_basis(result)
