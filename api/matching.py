@@ -193,7 +193,7 @@ class MentorCandidateSerializer(EmployerCandidateSerializer):
     score = serializers.FloatField()
     seeker = serializers.IntegerField(source="seeker_id")
     name = serializers.SerializerMethodField()
-    reasons = serializers.JSONField()
+    reasons = serializers.JSONField(source="reasons_shown")
 
     def get_name(self, row) -> str:
         return row.seeker.user.get_full_name() or row.seeker.user.username

@@ -137,11 +137,12 @@ def _one_by_one(args) -> None:
     import random
 
     from employers.models import Vacancy
+    from matching.models import SeekerMatch
     from matching.services import matches_recompute_seeker, matches_recompute_vacancy
-    from seekers.models import SeekerProfile
 
     rng = random.Random(4)
-    seekers = rng.sample(list(SeekerProfile.objects.values_list("pk", flat=True)), 15)
+    # Seekers with matches: a past seeker (inactive) has nothing to recompute.
+    seekers = rng.sample(sorted(set(SeekerMatch.objects.values_list("seeker_id", flat=True))), 15)
     vacancies = rng.sample(
         list(Vacancy.objects.filter(status="open").values_list("pk", flat=True)), 9
     )

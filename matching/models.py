@@ -42,7 +42,12 @@ class SeekerMatch(models.Model):
     ``matching.selectors.seeker_matches`` numbers them at read (``rank``, and ``fit_rank`` by fit
     alone), among the vacancies still open."""
 
-    seeker = models.ForeignKey(SeekerProfile, on_delete=models.CASCADE, related_name="matches")
+    # Indexed by the pair's unique constraint, which also finds one seeker's rows (a few dozen,
+    # sorted at read): no other index on it, since each index is written for every row of a
+    # full run.
+    seeker = models.ForeignKey(
+        SeekerProfile, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="seeker_matches")
     score = models.FloatField()
     adjusted = models.FloatField()
@@ -59,7 +64,6 @@ class SeekerMatch(models.Model):
                 condition=models.Q(score__gte=0, score__lte=1), name="seekermatch_score_0_1"
             ),
         ]
-        indexes = [models.Index(fields=["seeker", "-adjusted"])]
 
     def __str__(self) -> str:
         return f"{self.seeker_id} -> {self.vacancy_id} ({self.score:.2f})"
@@ -76,7 +80,10 @@ class SeekerMatch(models.Model):
 class Candidate(models.Model):
     """A seeker among a vacancy's best candidates (ranked by fit at read time)."""
 
-    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="candidates")
+    # Indexed by the pair's unique constraint (as ``SeekerMatch.seeker``).
+    vacancy = models.ForeignKey(
+        Vacancy, on_delete=models.CASCADE, related_name="candidates", db_index=False
+    )
     seeker = models.ForeignKey(SeekerProfile, on_delete=models.CASCADE, related_name="candidacies")
     score = models.FloatField()
     reasons = models.JSONField(default=dict)
@@ -91,10 +98,16 @@ class Candidate(models.Model):
                 condition=models.Q(score__gte=0, score__lte=1), name="candidate_score_0_1"
             ),
         ]
-        indexes = [models.Index(fields=["vacancy", "-score"])]
 
     def __str__(self) -> str:
         return f"{self.vacancy_id} <- {self.seeker_id} ({self.score:.2f})"
+
+    @property
+    def reasons_shown(self) -> dict:
+        """The stored reasons, worded."""
+        from matching.engine.wording import worded
+
+        return worded(self.reasons)
 
 
 class PendingRecompute(models.Model):

@@ -12,12 +12,15 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
-from django.db.models import Q
+import orjson
+from django.db import transaction
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
-from matching.bulk import insert_rows
+from matching.bulk import NUMPY, JSONText, delete_rows, insert_rows, select_rows
+from matching.engine.wording import stored
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from matching.selectors import congestion_inputs, incremental_basis
 from seekers.models import SeekerProfile
@@ -28,10 +31,25 @@ if TYPE_CHECKING:  # the engine (numba, scikit-learn) loads where a recompute ru
     from matching.engine.skillspace import SkillSpace
 
 
-# Active seekers as the engine reads them, kept per process and refreshed by ``updated_at``
-# (every profile change goes through ``seeker_profile_update``, which stamps it): a recompute
-# then converts only the profiles that changed, not the whole town.
+# Active seekers and open vacancies as the engine reads them, kept per process and refreshed by
+# ``updated_at`` (every change goes through ``seekers.services`` or ``employers.services``, which
+# stamp it): a recompute then converts only the rows that changed, not the whole town.
 _SEEKERS: dict[int, tuple] = {}
+_VACANCIES: dict[int, tuple] = {}
+
+
+def _refreshed(cache: dict, rows: QuerySet, convert: Callable | None = None) -> list[int]:
+    """Bring ``cache`` ({pk: (stamp, row, converted)}) up to date with ``rows``, loading only
+    those whose ``updated_at`` moved; return their keys in order. The stamp is read as text: a
+    town's stamps are read on every recompute, and parsing each as a datetime cost more than
+    the rest of a small one."""
+    stamp = Cast("updated_at", output_field=CharField())
+    stamps = dict(rows.annotate(stamp=stamp).values_list("pk", "stamp"))
+    stale = [pk for pk, at in stamps.items() if cache.get(pk, (None,))[0] != at]
+    for part in _chunks(stale, 2000):
+        for row in rows.model.objects.filter(pk__in=part).annotate(stamp=stamp):
+            cache[row.pk] = (row.stamp, row, convert(row) if convert else None)
+    return sorted(stamps)
 
 
 def _active_seekers(ids: Iterable[int] | None = None) -> tuple[list[SeekerProfile], dict]:
@@ -41,20 +59,18 @@ def _active_seekers(ids: Iterable[int] | None = None) -> tuple[list[SeekerProfil
     rows = SeekerProfile.objects.filter(user__is_active=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    stamps = dict(rows.values_list("pk", "updated_at"))
-    stale = [pk for pk, at in stamps.items() if _SEEKERS.get(pk, (None,))[0] != at]
-    for part in _chunks(stale, 2000):
-        for profile in SeekerProfile.objects.filter(pk__in=part):
-            _SEEKERS[profile.pk] = (profile.updated_at, profile, adapter.seeker_input(profile))
+    ordered = _refreshed(_SEEKERS, rows, adapter.seeker_input)
     if ids is None:
-        for gone in set(_SEEKERS) - set(stamps):
+        for gone in set(_SEEKERS) - set(ordered):
             del _SEEKERS[gone]
-    ordered = sorted(stamps)
     return [_SEEKERS[pk][1] for pk in ordered], {pk: _SEEKERS[pk][2] for pk in ordered}
 
 
 def _matchable_vacancies() -> list[Vacancy]:
-    return list(Vacancy.objects.filter(status=VacancyStatus.OPEN).order_by("id"))
+    ordered = _refreshed(_VACANCIES, Vacancy.objects.filter(status=VacancyStatus.OPEN))
+    for gone in set(_VACANCIES) - set(ordered):
+        del _VACANCIES[gone]
+    return [_VACANCIES[pk][1] for pk in ordered]
 
 
 def _filled() -> dict[int, int]:
@@ -97,6 +113,7 @@ def _run(
     converted: dict | None = None,
 ) -> MatchResult:
     from matching import adapter
+    from matching.engine import weights
     from matching.engine.core import match_all
 
     filled = _filled()
@@ -118,6 +135,7 @@ def _run(
         congestion=congestion,
         skill_space=skill_space,
         progress=progress,
+        k=weights.DEFAULT_K,  # read when called: a test shortens the lists
         **inputs,
     )
     phases.mark("engine")
@@ -156,22 +174,30 @@ def _changed(old: tuple, new: tuple) -> bool:
 
 
 class _Reasons:
-    """Reasons built once per pair, only for the rows a sync writes."""
+    """Reasons built and encoded once per pair and side (a pair may be both a match, worded
+    with its places in the seeker's list, and a candidate, without), only for the rows a sync
+    writes, in the compact form rows store (``wording.stored``)."""
 
     def __init__(self, result: MatchResult):
         from matching.engine.explain import ReasonBuilder
 
         self.builder = ReasonBuilder(result)
-        self.cache: dict[tuple[int, int], dict] = {}
+        self.cache: dict[tuple[int, int, bool], JSONText] = {}
         self.seconds = 0.0
 
-    def __call__(self, seeker_id: int, vacancy_id: int) -> dict:
-        pair = (seeker_id, vacancy_id)
-        if pair not in self.cache:
+    def __call__(self, seeker_id: int, vacancy_id: int, *, places: bool = True) -> JSONText:
+        key = (seeker_id, vacancy_id, places)
+        if key not in self.cache:
             began = time.perf_counter()
-            self.cache[pair] = self.builder.reasons(seeker_id, vacancy_id)
+            reasons = stored(self.builder.reasons(seeker_id, vacancy_id, places=places))
+            self.cache[key] = JSONText(orjson.dumps(reasons, option=NUMPY).decode())
             self.seconds += time.perf_counter() - began
-        return self.cache[pair]
+        return self.cache[key]
+
+    def forget(self) -> None:
+        """Done with these seekers: drop what was built for them."""
+        self.cache.clear()
+        self.builder.forget_pairs()
 
 
 def _computed(result: MatchResult, seeker_ids: Sequence[int]) -> tuple[dict, dict]:
@@ -205,43 +231,41 @@ def _computed(result: MatchResult, seeker_ids: Sequence[int]) -> tuple[dict, dic
     return matches, candidates
 
 
-def _stored(model, fields: Sequence[str], seeker_ids: Sequence[int]) -> list[tuple]:
-    """Return ``fields`` of the stored rows of these seekers: plain SQL, as the ORM would write
-    it, without building a value per field per row (this read is most of a small recompute)."""
-    query = model.objects.filter(seeker_id__in=list(seeker_ids)).values_list(*fields)
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _sync_chunk(model, new: dict, chunk: Sequence[int], *, forced, reasons, now, counts) -> None:
+def _sync_chunk(
+    model, new: dict, chunk: Sequence[int], *, forced, reasons, now, counts, scope=None
+) -> None:
     """Within the caller's transaction: delete this chunk's stored rows of ``model`` that are
-    gone, changed or forced (``forced(s, v)``), insert the computed rows not kept."""
+    gone, changed or forced (``forced(s, v)``), insert the computed rows not kept. With
+    ``scope``, only pairs for which ``scope(s, v)`` holds are looked at."""
     is_match = model is SeekerMatch
     fields = ("pk", "seeker_id", "vacancy_id", "score")
     fields += ("adjusted", "crowded") if is_match else ()
     drop, keep = [], set()
-    for pk, s, v, *values in _stored(model, (*fields, "engine_version"), chunk):
+    # Plain SQL with the ids as one parameter: this read is most of a small recompute.
+    stored = select_rows(model, (*fields, "engine_version"), "seeker_id", chunk)
+    for pk, s, v, *values in stored:
+        if scope is not None and not scope(s, v):
+            continue
         old = tuple(values) if is_match else (values[0], 0.0, False, values[1])
         mine = new.get(s, {}).get(v)
         if mine is None or forced(s, v) or _changed(old, mine):
             drop.append(pk)
         else:
             keep.add((s, v))
-    for part in _chunks(drop, 500):
-        model.objects.filter(pk__in=part).delete()
-    rows = []
-    for s in chunk:
-        for v, (score, adjusted, crowded, version) in new.get(s, {}).items():
-            if (s, v) in keep:
-                continue
-            if is_match:
-                rows.append((s, v, score, adjusted, crowded, reasons(s, v), version, now))
-            else:
-                rows.append((v, s, score, reasons(s, v), version, now))
-    insert_rows(model, SEEKER_COLUMNS if is_match else CANDIDATE_COLUMNS, rows)
-    counts["rows_written"] += len(rows)
+    delete_rows(model, drop)
+
+    def rows():
+        for s in chunk:
+            for v, (score, adjusted, crowded, version) in new.get(s, {}).items():
+                if (s, v) in keep or (scope is not None and not scope(s, v)):
+                    continue
+                if is_match:
+                    yield (s, v, score, adjusted, crowded, reasons(s, v), version, now)
+                else:
+                    yield (v, s, score, reasons(s, v, places=False), version, now)
+
+    columns = SEEKER_COLUMNS if is_match else CANDIDATE_COLUMNS
+    counts["rows_written"] += insert_rows(model, columns, rows())
     counts["rows_deleted"] += len(drop)
     counts["rows_kept"] += len(keep)
 
@@ -253,20 +277,34 @@ def _sync_rows(
     *,
     force_seekers: Iterable[int] = (),
     force_vacancies: Iterable[int] = (),
+    lists: tuple[MatchResult | None, set[int], Sequence[int]] | None = None,
 ) -> dict[str, float]:
-    """Bring the stored matches of ``seeker_ids`` and their place in candidate lists in line
+    """Bring the stored matches of ``seeker_ids``, and their place in candidate lists, in line
     with ``result``, a chunk of seekers per transaction (SQLite has one writer: no write holds it
     long). Only rows that changed are rewritten, with reasons built for those alone; every row of
-    a forced seeker or vacancy is rewritten (its own text may have changed). Return counts."""
+    a forced seeker or vacancy is rewritten (its own text may have changed). Return counts.
+
+    ``lists`` = (result, vacancy ids, seeker ids): for a run on some seekers only, whose
+    candidate lists are not whole, the candidate lists to rebuild instead, from a result that
+    holds them whole (None: they are empty), and the seekers on them before or after."""
     force_s, force_v = set(force_seekers), set(force_vacancies)
 
     def forced(s: int, v: int) -> bool:
         return s in force_s or v in force_v
 
-    reasons = _Reasons(result)
-    matches, candidates = _computed(result, seeker_ids)
     counts = {"rows_written": 0, "rows_deleted": 0, "rows_kept": 0}
-    for chunk in _chunks(list(seeker_ids)):
+    match_reasons = _Reasons(result)
+    matches, candidates = _computed(result, seeker_ids)
+    scope, list_reasons, match_ids, list_ids = None, match_reasons, set(seeker_ids), set(seeker_ids)
+    if lists is not None:
+        listed_result, vacancy_ids, list_ids = lists[0], lists[1], set(lists[2])
+        candidates = _computed(listed_result, list_ids)[1] if listed_result is not None else {}
+        list_reasons = _Reasons(listed_result) if listed_result is not None else match_reasons
+
+        def scope(s: int, v: int) -> bool:
+            return v in vacancy_ids
+
+    for chunk in _chunks(sorted(match_ids | list_ids)):
         with transaction.atomic():
             # One sync of a seeker's rows at a time (a drain and a full run can overlap): lock
             # their profiles, in id order so two syncs never wait on each other in a circle.
@@ -277,11 +315,20 @@ def _sync_rows(
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )
-            for model, new in ((SeekerMatch, matches), (Candidate, candidates)):
+            common = dict(forced=forced, now=now, counts=counts)
+            mine = [s for s in chunk if s in match_ids]
+            if mine:
+                _sync_chunk(SeekerMatch, matches, mine, reasons=match_reasons, **common)
+            mine = [s for s in chunk if s in list_ids]
+            if mine:
                 _sync_chunk(
-                    model, new, chunk, forced=forced, reasons=reasons, now=now, counts=counts
+                    Candidate, candidates, mine, reasons=list_reasons, scope=scope, **common
                 )
-    counts["reasons_s"] = reasons.seconds
+        match_reasons.forget()
+        list_reasons.forget()
+    counts["reasons_s"] = match_reasons.seconds + (
+        list_reasons.seconds if list_reasons is not match_reasons else 0.0
+    )
     return counts
 
 
@@ -359,70 +406,108 @@ def matches_recompute_all(
     return _record(MatchRun.Kind.FULL, result, started, counts=counts, **basis)
 
 
-def matches_recompute_some(
-    *, seeker_ids: Sequence[int] = (), vacancy_ids: Sequence[int] = (), today: dt.date | None = None
-) -> MatchRun | None:
-    """Recompute the matches of some seekers, and of every seeker within reach of some vacancies
-    (whose candidate lists are then rebuilt), in one engine run with the last full run's basis.
-
-    A seeker who is gone, inactive or has no location loses their rows; a vacancy that is gone or
-    no longer open loses its candidates and leaves its seekers' lists.
-    """
-    import numpy as np
-
-    from matching import adapter
-    from matching.engine.core import seekers_within_reach
-
-    started = timezone.now()
-    phases = Phases()
-    today = today or timezone.localdate()
-    # Everyone is needed only to find who can reach a changed vacancy.
-    profiles, converted = _active_seekers(None if vacancy_ids else seeker_ids)
-    wanted = set(seeker_ids)
-    # Whoever holds a changed vacancy now (it may have moved out of their reach), and whoever
-    # is within its reach after the change.
-    for model in (SeekerMatch, Candidate):
-        held = model.objects.filter(vacancy_id__in=vacancy_ids).values_list("seeker_id", flat=True)
-        wanted.update(held)
-    changed_vacancies = list(Vacancy.objects.filter(pk__in=vacancy_ids))
-    reach: set[int] = set()
-    if changed_vacancies:
-        for vacancy in changed_vacancies:
-            reach.update(
-                seekers_within_reach(list(converted.values()), adapter.vacancy_input(vacancy))
-            )
-    reach -= wanted  # holders and changed seekers are synced whatever the run finds
-    wanted |= reach
-    affected = [p for p in profiles if p.pk in wanted]
-    space, congestion = incremental_basis()
-    result = _run(
-        affected,
-        _matchable_vacancies(),
+def _matchers(profiles, converted, vacancies, *, today, congestion, space, phases):
+    """Run the engine for ``vacancies`` alone over every seeker: it finds those for whom one is
+    a match at all, and each one's candidate list, exactly as a full run with these statistics
+    would give it (a pair's fit depends on the pair alone). Cheap: the engine's own reach test
+    drops the far pairs before scoring."""
+    return _run(
+        profiles,
+        vacancies,
         today=today,
         congestion=congestion,
         phases=phases,
         skill_space=space,
         converted=converted,
     )
+
+
+def matches_recompute_some(
+    *, seeker_ids: Sequence[int] = (), vacancy_ids: Sequence[int] = (), today: dt.date | None = None
+) -> MatchRun | None:
+    """Recompute, with the last full run's statistics, the lists that changes to some seekers
+    and vacancies can alter: the changed seekers' matches, the matches of those who held a
+    changed vacancy or for whom it is now a match, and the candidate lists of the changed
+    vacancies and of the vacancies where a changed seeker was or is a candidate.
+
+    A seeker who is gone, inactive or has no location loses their rows; a vacancy that is gone or
+    no longer open loses its candidates and leaves its seekers' lists.
+    """
+    import numpy as np
+
+    started = timezone.now()
+    phases = Phases()
+    today = today or timezone.localdate()
+    space, congestion = incremental_basis()
+    profiles, converted = _active_seekers()
+    vacancies = _matchable_vacancies()
+    by_id = {v.pk: v for v in vacancies}
+    changed_v, changed_s = set(vacancy_ids), set(seeker_ids)
+    run = dict(today=today, congestion=congestion, space=space, phases=phases)
+
+    # Whose matches can differ: the changed seekers, whoever holds a changed vacancy now (it may
+    # have moved out of their reach or closed), and whoever it is now a match for.
+    wanted = set(changed_s)
+    wanted.update(
+        SeekerMatch.objects.filter(vacancy_id__in=changed_v).values_list("seeker", flat=True)
+    )
+    probe = None
+    if changed_v & set(by_id):
+        probe = _matchers(
+            profiles, converted, [by_id[v] for v in sorted(changed_v & set(by_id))], **run
+        )
+        wanted.update(probe.matches.seeker_id.tolist())
+    affected = [p for p in profiles if p.pk in wanted]
+    result = _run(
+        affected,
+        vacancies,
+        converted=converted,
+        skill_space=space,
+        today=today,
+        congestion=congestion,
+        phases=phases,
+    )
+    # With the statistics frozen, a seeker's list depends on that seeker alone: of the others,
+    # only those whose list holds, or held, a changed vacancy can differ.
+    on_list = set(
+        result.matches.seeker_id[np.isin(result.matches.vacancy_id, list(changed_v))].tolist()
+    )
+    stored_on = set(
+        SeekerMatch.objects.filter(vacancy_id__in=changed_v).values_list("seeker", flat=True)
+    )
+    touched = [p.pk for p in affected if p.pk in changed_s or p.pk in on_list or p.pk in stored_on]
+
+    # Whose candidate lists can differ: the changed vacancies', and those where a changed seeker
+    # was or may now be a candidate. Each is rebuilt from every seeker who can reach it.
+    lists = set(changed_v)
+    lists.update(
+        Candidate.objects.filter(seeker_id__in=changed_s).values_list("vacancy", flat=True)
+    )
+    c = result.candidates
+    lists.update(c.vacancy_id[np.isin(c.seeker_id, list(changed_s))].tolist())
+    open_lists = sorted(lists & set(by_id))
+    if probe is None or set(open_lists) != changed_v & set(by_id):
+        probe = (
+            _matchers(profiles, converted, [by_id[v] for v in open_lists], **run)
+            if open_lists
+            else None
+        )
+    listed = set(Candidate.objects.filter(vacancy_id__in=lists).values_list("seeker", flat=True))
+    if probe is not None:
+        listed.update(probe.candidates.seeker_id.tolist())
+
     now = timezone.now()
     with transaction.atomic():
-        gone = wanted.union(seeker_ids) - {p.pk for p in affected}
+        gone = changed_s - {p.pk for p in affected}
         SeekerMatch.objects.filter(seeker_id__in=gone).delete()
         Candidate.objects.filter(seeker_id__in=gone).delete()
-        # A changed vacancy's candidates are all among ``affected``: drop the rest.
-        Candidate.objects.filter(vacancy_id__in=vacancy_ids).exclude(seeker_id__in=wanted).delete()
-    # With the statistics frozen, a seeker's list depends on that seeker alone: of those within
-    # reach of a changed vacancy, only the ones it enters, or who held it, can differ.
-    touched = set(seeker_ids) | (wanted - set(reach))
-    changed = list(vacancy_ids)
-    for rows in (result.matches, result.candidates):
-        touched.update(rows.seeker_id[np.isin(rows.vacancy_id, changed)].tolist())
     counts = _sync_rows(
         result,
         now,
-        [p.pk for p in affected if p.pk in touched],
-        force_seekers=seeker_ids,
-        force_vacancies=vacancy_ids,
+        touched,
+        force_seekers=changed_s,
+        force_vacancies=changed_v,
+        lists=(probe, lists, sorted(listed - gone)),
     )
     phases.mark("write")
     phases.split("write", "reasons", counts.pop("reasons_s"))

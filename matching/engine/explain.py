@@ -23,7 +23,7 @@ from matching.engine import weights
 from matching.engine.model import Congestion, Seeker, Vacancy
 from matching.engine.reference import Evaluation, evaluate, occupation_dicts
 from matching.engine.travel import MODE_LABELS
-from matching.engine.wording import congestion_message
+from matching.engine.wording import congestion_causes, congestion_message
 
 if TYPE_CHECKING:
     from matching.engine.core import MatchContext, MatchResult
@@ -116,16 +116,21 @@ class ReasonBuilder:
         self._vacancy: dict[int, tuple] = {}
         self._moves: dict[int, dict[int, tuple[int, bool]]] = {}
         self._congestion: dict[tuple[int, bool], dict] = {}
+        self._pairs: dict[tuple[int, int], dict] = {}
 
-    def reasons(self, seeker_id: int, vacancy_id: int) -> dict:
-        seeker, svec, socc = self._seeker_parts(seeker_id)
-        vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
-        ev, reasons = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
+    def reasons(self, seeker_id: int, vacancy_id: int, *, places: bool = True) -> dict:
+        """The pair's reasons. ``places``: with what congestion did to the pair in its seeker's
+        list (the places moved, whether it was left over); without, as a vacancy's candidate
+        list shows it, ordered by fit alone, where congestion plays no part."""
+        reasons = dict(self._described(seeker_id, vacancy_id))
+        if not places:
+            return {**reasons, "congestion": None}
         moved, crowded = self._congestion_of(seeker_id, vacancy_id)
         # What congestion did depends on the vacancy and whether the pair was left over; only
         # the places moved are the pair's own.
         base = self._congestion.get((vacancy_id, crowded))
         if base is None:
+            vacancy = self.result.index.vacancies_by_id[vacancy_id]
             base = self._congestion[(vacancy_id, crowded)] = _congestion(
                 vacancy,
                 self.result.index.congestion,
@@ -139,6 +144,20 @@ class ReasonBuilder:
             "message": congestion_message(moved, base["causes"]),
         }
         return reasons
+
+    def forget_pairs(self) -> None:
+        """Drop the pairs described so far (a caller done with those seekers keeps memory flat)."""
+        self._pairs.clear()
+
+    def _described(self, seeker_id: int, vacancy_id: int) -> dict:
+        pair = (seeker_id, vacancy_id)
+        described = self._pairs.get(pair)
+        if described is None:
+            seeker, svec, socc = self._seeker_parts(seeker_id)
+            vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
+            _, described = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
+            self._pairs[pair] = described
+        return described
 
     def all(self) -> dict[tuple[int, int], dict]:
         """Return reasons for every kept pair of both directions."""
@@ -309,30 +328,19 @@ def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: boo
     ratio = congestion_mod.applications_per_position(apps, positions)
     factor = congestion_mod.static_factor(apps, positions, rate)
     capacity = weights.SHOWN_PER_POSITION * positions
-    causes = []
     if crowded:
         factor *= float(congestion_mod.crowded_factor(np.array([capacity]), np.array([demand]))[0])
-        causes.append(
-            f"many people who fit it at least as well are already being shown it ({demand} "
-            f"people for {positions} open position{'s' if positions != 1 else ''})"
-        )
-    if apps:
-        causes.append(
-            f"it already has {ratio:.0f} application{'s' if round(ratio) != 1 else ''} "
-            "per open position"
-        )
-    if rate < 1.0:
-        causes.append(f"this employer answers {rate:.0%} of applications")
     info = {
         "moved_down_by": max(0, moved or 0),
         "crowded": crowded,
         "shown_to": demand,
+        "positions": positions,
         "applications_per_position": round(ratio, 2),
         "answer_rate": rate,
         "factor": round(factor, 4),
-        "causes": causes,
-        "message": congestion_message(moved, causes),
     }
+    info["causes"] = congestion_causes(info)
+    info["message"] = congestion_message(moved, info["causes"])
     return info
 
 

@@ -259,6 +259,14 @@ def _snapshot(seekers=None) -> list[tuple]:
     return rows
 
 
+def _candidate_lists() -> list[tuple]:
+    """Every stored candidate row: vacancy, seeker, fit."""
+    from matching.models import Candidate
+
+    rows = Candidate.objects.order_by("vacancy_id", "seeker_id")
+    return [(c.vacancy_id, c.seeker_id, round(c.score, 9)) for c in rows]
+
+
 @pytest.fixture
 def busy_town(cast):
     import random
@@ -284,11 +292,19 @@ def busy_town(cast):
     return {**cast, "rng": rng, "employers": employers}
 
 
+@pytest.fixture
+def short_lists(monkeypatch):
+    """Lists of 10: shorter than the town, so that who is left off a list matters."""
+    from matching.engine import weights
+
+    monkeypatch.setattr(weights, "DEFAULT_K", 10)
+
+
 @pytest.mark.django_db
-def test_queued_changes_equal_a_full_run_with_the_same_statistics(busy_town):
+def test_queued_changes_equal_a_full_run_with_the_same_statistics(short_lists, busy_town):
     """Random sequences of profile edits, vacancies posted, edited and closed, each drained by
     the queue: every stored list equals what recomputing everyone with the frozen statistics
-    gives, and nobody's list holds a closed vacancy."""
+    gives, every vacancy's candidate list too, and nobody's list holds a closed vacancy."""
     from employers.services import vacancy_close, vacancy_update
     from matching.models import MatchRun
 
@@ -316,9 +332,10 @@ def test_queued_changes_equal_a_full_run_with_the_same_statistics(busy_town):
                 vacancy_close(vacancy=vacancy, by=bob)
         services.recomputes_drain()
         assert pending() == []
-    queued = _snapshot()
+    queued, listed = _snapshot(), _candidate_lists()
     services.matches_recompute_some(seeker_ids=[s.pk for s in seekers])  # everyone, same basis
     assert _snapshot() == queued
+    assert _candidate_lists() == listed
     closed = Vacancy.objects.exclude(status="open").values_list("pk", flat=True)
     assert not SeekerMatch.objects.filter(vacancy_id__in=closed).exists()
 
