@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from matching.lookups import PostcodeError, postcode_locate, skills_normalise
+from matching.lookups import (
+    OWN_WORDS,
+    UNDERSTOOD,
+    PostcodeError,
+    SkillError,
+    postcode_locate,
+    skills_understand,
+)
 
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 100
@@ -34,32 +42,80 @@ class PostcodeField(serializers.CharField):
         return getattr(value, "postcode", value)
 
 
-class SkillsField(serializers.ListField):
-    """A list of skills typed as text; stored and rendered as ``[{typed, id, label}]``."""
+SKILL_SCHEMA = {
+    "type": "array",
+    "maxItems": MAX_SKILLS,
+    "description": (
+        'Each skill as the words typed (a string), as {"id": ...} for a skill picked from '
+        'skills/?search= or from a skill\'s alternatives, or as {"typed": ..., "id": null} '
+        "to keep one's own words as they are. Words already stored keep what they were stored "
+        "as. The response gives each skill's typed words, what it was understood as (id, label; "
+        "null when not recognised), a confidence in [0, 1], up to 4 alternatives and how it "
+        "came to be (understood, chosen, own words)."
+    ),
+    "items": {
+        "oneOf": [
+            {"type": "string", "maxLength": MAX_SKILL_LENGTH},
+            {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "nullable": True},
+                    "typed": {"type": "string", "maxLength": MAX_SKILL_LENGTH},
+                },
+            },
+        ]
+    },
+}
+
+
+@extend_schema_field(SKILL_SCHEMA)
+class SkillsField(serializers.Field):
+    """A list of skills as people send them (``matching.lookups.skills_understand``); stored and
+    rendered as ``[{typed, id, label, confidence, alternatives, how}]``."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "child", serializers.CharField(max_length=MAX_SKILL_LENGTH, allow_blank=True)
-        )
-        kwargs.setdefault("max_length", MAX_SKILLS)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.error_messages["max_length"] = (
-            "Give at most {max_length} skills; keep the ones that matter most for the job."
-        )
 
     def to_internal_value(self, data):
-        if isinstance(data, list) and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        phrases = super().to_internal_value(data)
-        unique: dict[str, str] = {}
-        for phrase in (p.strip() for p in phrases):
-            if phrase:
-                unique.setdefault(phrase.casefold(), phrase)
-        return skills_normalise(list(unique.values()))
+        if not isinstance(data, list):
+            raise serializers.ValidationError(
+                'Send a list of skills, for example ["forklift driving", {"id": "uk:dbs_check"}].'
+            )
+        if len(data) > MAX_SKILLS:
+            raise serializers.ValidationError(
+                f"Give at most {MAX_SKILLS} skills; keep the ones that matter most for the job."
+            )
+        for item in data:
+            text = item.get("typed") if isinstance(item, dict) else item
+            if text is not None and not isinstance(text, str):
+                raise serializers.ValidationError(
+                    'Send each skill as text, or as {"id": ...} for a picked skill.'
+                )
+            if text is not None and len(text) > MAX_SKILL_LENGTH:
+                raise serializers.ValidationError(
+                    f"Keep each skill to {MAX_SKILL_LENGTH} characters; "
+                    f"{text[:30]!r}... has {len(text)}."
+                )
+        instance = getattr(self.parent, "instance", None)
+        before = getattr(instance, self.field_name, None) if instance is not None else None
+        try:
+            return skills_understand(data, before=before if isinstance(before, list) else None)
+        except SkillError as error:
+            raise serializers.ValidationError(str(error)) from None
 
     def to_representation(self, value):
-        return list(value)
+        return [
+            {
+                "typed": item.get("typed"),
+                "id": item.get("id"),
+                "label": item.get("label"),
+                "confidence": item.get("confidence"),
+                "alternatives": item.get("alternatives", []),
+                "how": item.get("how", UNDERSTOOD if item.get("id") else OWN_WORDS),
+            }
+            for item in value or []
+        ]
 
 
 class TextListField(serializers.ListField):

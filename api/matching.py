@@ -175,7 +175,8 @@ class EmployerCandidateSerializer(serializers.Serializer):
         return fit_for_employer(row.score)
 
     def get_skills(self, row) -> list[str]:
-        return [s.get("label") or s["typed"] for s in row.seeker.skills]
+        # Taxonomy labels only: a seeker's own words could identify them.
+        return [s["label"] for s in row.seeker.skills if s.get("id") and s.get("label")]
 
     def get_skills_matched(self, row) -> list[str]:
         return [s["label"] for s in row.reasons.get("skills_matched", [])]

@@ -26,7 +26,7 @@ from employers.selectors import (
 )
 from employers.wages import wage_floor
 from jobmatch.errors import DomainError
-from web.forms import validate
+from web.forms import skill_items, validate
 from web.views import for_roles
 
 # The form's fields in page order (the error summary follows it), as its messages name them.
@@ -65,14 +65,11 @@ FIXES = {
 def _vacancy_data(post, *, staff: bool) -> dict:
     """Turn the vacancy form's fields into the API serializer's input (one set of rules)."""
 
-    def listed(name: str) -> list[str]:
-        return [s.strip() for s in post.get(name, "").split(",") if s.strip()]
-
     data = {
         "title": post.get("title", "").strip(),
         "description": post.get("description", ""),
-        "skills": listed("skills"),
-        "essential_skills": listed("essential_skills"),
+        "skills": skill_items(post, "skills"),
+        "essential_skills": skill_items(post, "essential_skills"),
         "postcode": post.get("postcode", ""),
         "remote": post.get("remote") == "yes",
         "hours_per_week": post.get("hours_per_week", "").strip(),

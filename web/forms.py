@@ -175,3 +175,35 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
+
+
+OWN_WORDS = "own"  # the reading a person picks to keep a phrase as written
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def skill_items(post: Mapping, name: str) -> list:
+    """Turn a skills field typed as comma-separated text, and the reading picked for each stored
+    phrase (``<name>-reading-<n>``, the phrase in ``<name>-phrase-<n>``), into the API's list: a
+    phrase with a picked reading as ``{"typed", "id"}`` (``id`` None: kept as written), any
+    other phrase as its words."""
+    picked: dict[str, str] = {}
+    prefix = f"{name}-phrase-"
+    for key in post:
+        if key.startswith(prefix):
+            n = key[len(prefix) :]
+            picked[_fold(post[key])] = post.get(f"{name}-reading-{n}", "")
+    items: list = []
+    for phrase in (p.strip() for p in post.get(name, "").split(",")):
+        if not phrase:
+            continue
+        pick = picked.get(_fold(phrase), "")
+        if pick == OWN_WORDS:
+            items.append({"typed": phrase, "id": None})
+        elif pick:
+            items.append({"typed": phrase, "id": pick})
+        else:
+            items.append(phrase)
+    return items

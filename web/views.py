@@ -191,11 +191,13 @@ TRAVEL_CHOICES = [
 
 
 def _profile_data(post, *, with_them: bool = False) -> dict:
+    from web.forms import skill_items
+
     """Turn the profile form's fields into the API serializer's input (one set of rules). On a
     mentor's or admin's page (``with_them``) also the fields only they may set, when filled in."""
     data = {
         "postcode": post.get("postcode", ""),
-        "skills": [s.strip() for s in post.get("skills", "").split(",") if s.strip()],
+        "skills": skill_items(post, "skills"),
         "desired_titles": [
             t.strip() for t in post.get("desired_titles", "").split(",") if t.strip()
         ],

@@ -215,14 +215,28 @@ VACANCY = {
     "closing_date", "status", "created_at", "updated_at",
 }  # fmt: skip
 SKILL = {"id", "label", "kind"}
+
+
+def _skill_keys(field: str) -> set[str]:
+    """A stored skill list's keys: what each phrase was understood as, and its alternatives."""
+    item = ("typed", "id", "label", "confidence", "alternatives", "how")
+    alternative = ("id", "label", "confidence")
+    return (
+        {field}
+        | {f"{field}[].{k}" for k in item}
+        | {f"{field}[].alternatives[].{k}" for k in alternative}
+    )
+
+
+VACANCY |= _skill_keys("skills") | _skill_keys("essential_skills")
 PROFILE = {
     "id", "username", "first_name", "last_name", "email", "postcode", "skills", "skills[].typed",
     "skills[].id", "skills[].label", "desired_titles", "travel_modes", "max_travel_minutes",
     "hours_min", "hours_max", "has_driving_licence", "share_with_employers", "age_band", "sex",
     "disability", "ethnicity", "benefit_group", "registered_on", "mentor", "updated_at",
-}  # fmt: skip
+} | _skill_keys("skills")  # fmt: skip
 INTRODUCED = {"id", "first_name", "last_name", "email", "skills", "skills[].typed", "skills[].id",
-              "skills[].label"}  # fmt: skip
+              "skills[].label"} | _skill_keys("skills")  # fmt: skip
 PLACEMENT_COMMON = {
     "id", "vacancy", "vacancy_title", "employer_name", "seeker", "seeker.id", "seeker.name",
     "seeker.email", "seeker.pseudonym", "state", "state_label", "invited_by_employer",
