@@ -30,9 +30,13 @@ def weighted(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def skill_item(rng: random.Random, skill: dict) -> dict:
-    """Return a taxonomy skill as a person might have typed it, already normalised."""
-    return {"typed": rng.choice(skill["typed"]), "id": skill["id"], "label": skill["label"]}
+def typed_skills(rng: random.Random, skills: list[dict]) -> list[dict]:
+    """Type each skill as a person might (one of its everyday phrasings) and read the words as
+    the service reads anyone's: the demo stores what the normaliser understood, not the map's
+    ids."""
+    from matching.lookups import skills_understand
+
+    return skills_understand([rng.choice(skill["typed"]) for skill in skills])
 
 
 def seed_employers(*, rng: random.Random, count: int, members: list[User]) -> list[Employer]:
@@ -93,8 +97,8 @@ def _vacancy(rng, employer, sector, location, today) -> Vacancy:
     skills = rng.sample(sector["skills"], k=min(len(sector["skills"]), rng.randint(3, 8)))
     essential_ids = [i for i in sector["essential"] if rng.random() < 0.4]
     by_id = {s["id"]: s for s in sector["skills"]}
-    essential = [skill_item(rng, by_id[i]) for i in essential_ids if i in by_id]
-    skills = [skill_item(rng, s) for s in skills if s["id"] not in essential_ids]
+    essential = typed_skills(rng, [by_id[i] for i in essential_ids if i in by_id])
+    skills = typed_skills(rng, [s for s in skills if s["id"] not in essential_ids])
     status = weighted(rng, {"open": 0.8, "draft": 0.05, "closed": 0.1, "filled": 0.05})
     closing = None
     if rng.random() < 0.7:

@@ -1,7 +1,8 @@
 """Demo jobseekers, mentors and commissioners (never in production).
 
-Profiles draw their sector, skills (as a person might type them) and desired titles from the
-committed sector map ``employers/data/demo_sectors.json``.
+Profiles draw their sector, skills and desired titles from the committed sector map
+``employers/data/demo_sectors.json``; skills are typed as a person would and read by the same
+normaliser as anyone's.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 import random
 
 from accounts.models import User
-from employers.demo import demo_sectors, skill_item, weighted
+from employers.demo import demo_sectors, typed_skills, weighted
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
 
@@ -80,7 +81,7 @@ def profile_values(rng: random.Random, *, today: dt.date, location) -> dict:
         "postcode": location.postcode,
         "easting": location.easting,
         "northing": location.northing,
-        "skills": [skill_item(rng, s) for s in skills],
+        "skills": typed_skills(rng, skills),
         "desired_titles": rng.sample(sector["titles"], k=rng.randint(1, 2)),
         "travel_modes": modes or ["public_transport"],
         "max_travel_minutes": rng.choice(MINUTES),
@@ -133,7 +134,7 @@ def demo_seeker_profile_values(*, rng: random.Random, today: dt.date, location) 
     values = profile_values(random.Random(7), today=today, location=location)
     sector = next(s for s in demo_sectors()["sectors"] if s["key"] == "warehouse")
     values.update(
-        skills=[skill_item(rng, s) for s in sector["skills"][:6]],
+        skills=typed_skills(rng, sector["skills"][:6]),
         desired_titles=sector["titles"][:2],
         travel_modes=["public_transport", "walk"],
         max_travel_minutes=45,

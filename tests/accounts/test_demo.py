@@ -37,7 +37,8 @@ def test_small_demo_town_is_complete_and_idempotent(settings):
         location = postcode_locate(profile.postcode)
         assert location.la_code == "E08000038"
         assert (location.easting, location.northing) == (profile.easting, profile.northing)
-        assert profile.skills and all(s["id"] for s in profile.skills)
+        # Typed as people would and read by the normaliser: each says what it was read as.
+        assert profile.skills and all(s["typed"] and s["how"] for s in profile.skills)
     for username in ("demo-seeker", "demo-employer", "demo-mentor", "demo-commissioner"):
         assert User.objects.get(username=username).check_password("demo-pass-2026")
     assert User.objects.get(username="demo-admin").is_superuser
