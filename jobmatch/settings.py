@@ -227,6 +227,8 @@ if CELERY_BROKER_URL is None:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
+        # Exchange tables too (kombu puts them in ./control by default: the working folder).
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "polling_interval": 0.2,  # seconds between looks at the folder (the default is 1)
     }
     CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)

@@ -63,9 +63,29 @@ def skill_labels(rows: Iterable) -> dict[str, str]:
     return labels
 
 
-def seeker_occupations(profiles: Sequence[SeekerProfile]) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Return one row per desired title over ESCO occupations, and for each row the position of
-    its seeker in ``profiles`` (a seeker fits a vacancy as well as their best title does)."""
+def _blend(lexical: sp.csr_matrix, texts: Sequence[str], *, compute: bool) -> sp.csr_matrix:
+    """``lexical`` blended with what ``texts`` mean (``matching.engine.meaning.blend``). A text
+    whose meaning is not known yet (a request never embeds) keeps its words alone."""
+    from matching.engine.meaning import blend
+    from matching.engine.textmodel import text_key
+    from matching.texts import text_meanings
+
+    meanings = text_meanings(texts, compute=compute)
+    rows = [meanings.get(text_key(t), {}) for t in texts]
+    return blend(lexical, rows, load_occupations().position)
+
+
+def vacancy_text(vacancy: VacancyRow) -> str:
+    """What a vacancy says of itself, as its meaning is read: title, then description."""
+    return f"{vacancy.title}. {vacancy.description or ''}".strip()
+
+
+def seeker_occupations(
+    profiles: Sequence[SeekerProfile], *, compute: bool = False
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Return one row per desired title over ESCO occupations (its words and its meaning), and
+    for each row the position of its seeker in ``profiles`` (a seeker fits a vacancy as well as
+    their best title does). ``compute``: embed texts not seen before (the worker only)."""
     index = load_occupations()
     titles: list[str] = []
     owner: list[int] = []
@@ -75,13 +95,15 @@ def seeker_occupations(profiles: Sequence[SeekerProfile]) -> tuple[sp.csr_matrix
             owner.append(i)
     if not titles:
         return sp.csr_matrix((0, index.n), dtype=np.float64), np.zeros(0, dtype=np.int64)
-    rows = index.title_matrix(titles).astype(np.float64).tocsr()
-    return rows, np.asarray(owner, dtype=np.int64)
+    lexical = index.title_matrix(titles).astype(np.float64).tocsr()
+    return _blend(lexical, titles, compute=compute), np.asarray(owner, dtype=np.int64)
 
 
-def vacancy_occupations(vacancies: Sequence[VacancyRow]) -> sp.csr_matrix:
-    """Return one row per vacancy (its title) over ESCO occupations."""
+def vacancy_occupations(vacancies: Sequence[VacancyRow], *, compute: bool = False) -> sp.csr_matrix:
+    """Return one row per vacancy over ESCO occupations: its title's words blended with what its
+    title and description mean. ``compute``: embed texts not seen before (the worker only)."""
     index = load_occupations()
     if not vacancies:
         return sp.csr_matrix((0, index.n), dtype=np.float64)
-    return index.title_matrix([v.title for v in vacancies]).astype(np.float64).tocsr()
+    lexical = index.title_matrix([v.title for v in vacancies]).astype(np.float64).tocsr()
+    return _blend(lexical, [vacancy_text(v) for v in vacancies], compute=compute)

@@ -136,3 +136,18 @@ class PendingRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} pending since {self.since:%Y-%m-%d %H:%M:%S}"
+
+
+class TextMeaning(models.Model):
+    """What a text (a job title, a vacancy's title and description) means, as its nearest ESCO
+    occupations ({id: weight}, ``matching.engine.meaning``), keyed by the hash of the text.
+    Computed in the worker, once per distinct text and model; read anywhere (a request never
+    embeds)."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    model = models.CharField(max_length=80)
+    occupations = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} ({len(self.occupations)} occupations)"

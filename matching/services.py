@@ -117,7 +117,7 @@ def _run(
     from matching.engine.core import match_all
 
     filled = _filled()
-    title_rows, owner = adapter.seeker_occupations(profiles)
+    title_rows, owner = adapter.seeker_occupations(profiles, compute=True)
     converted = converted or {}
     inputs = dict(
         seekers=[converted.get(p.pk) or adapter.seeker_input(p) for p in profiles],
@@ -126,7 +126,7 @@ def _run(
         ],
         seeker_occupations=title_rows,
         occupation_owner=owner,
-        vacancy_occupations=adapter.vacancy_occupations(vacancies),
+        vacancy_occupations=adapter.vacancy_occupations(vacancies, compute=True),
         labels=adapter.skill_labels([*profiles, *vacancies]),
     )
     phases.mark("load")
@@ -174,14 +174,18 @@ def _changed(old: tuple, new: tuple) -> bool:
 
 
 class _Reasons:
-    """Reasons built and encoded once per pair and side (a pair may be both a match, worded
-    with its places in the seeker's list, and a candidate, without), only for the rows a sync
-    writes, in the compact form rows store (``wording.stored``)."""
+    """Reasons built and encoded once per pair, only for the rows a sync writes, in the compact
+    form rows store (``wording.stored``). A pair may be both a match (worded with what
+    congestion did to it in the seeker's list) and a candidate (without): its own reasons are
+    encoded once and the match's congestion appended."""
+
+    TAIL = b"null}"  # how the pair's own reasons end: ``"congestion": null``, the last key
 
     def __init__(self, result: MatchResult):
         from matching.engine.explain import ReasonBuilder
 
         self.builder = ReasonBuilder(result)
+        self.own: dict[tuple[int, int], bytes] = {}
         self.cache: dict[tuple[int, int, bool], JSONText] = {}
         self.seconds = 0.0
 
@@ -189,13 +193,23 @@ class _Reasons:
         key = (seeker_id, vacancy_id, places)
         if key not in self.cache:
             began = time.perf_counter()
-            reasons = stored(self.builder.reasons(seeker_id, vacancy_id, places=places))
-            self.cache[key] = JSONText(orjson.dumps(reasons, option=NUMPY).decode())
+            own = self.own.get(key[:2])
+            if own is None:
+                own = self.own[key[:2]] = orjson.dumps(
+                    self.builder.pair(seeker_id, vacancy_id), option=NUMPY
+                )
+                assert own.endswith(b',"congestion":' + self.TAIL)
+            if places:
+                congestion = stored({"congestion": self.builder.congestion(*key[:2])})
+                words = orjson.dumps(congestion["congestion"], option=NUMPY)
+                own = own[: -len(self.TAIL)] + words + b"}"
+            self.cache[key] = JSONText(own.decode())
             self.seconds += time.perf_counter() - began
         return self.cache[key]
 
     def forget(self) -> None:
         """Done with these seekers: drop what was built for them."""
+        self.own.clear()
         self.cache.clear()
         self.builder.forget_pairs()
 

@@ -122,9 +122,25 @@ class ReasonBuilder:
         """The pair's reasons. ``places``: with what congestion did to the pair in its seeker's
         list (the places moved, whether it was left over); without, as a vacancy's candidate
         list shows it, ordered by fit alone, where congestion plays no part."""
-        reasons = dict(self._described(seeker_id, vacancy_id))
-        if not places:
-            return {**reasons, "congestion": None}
+        reasons = dict(self.pair(seeker_id, vacancy_id))
+        if places:
+            reasons["congestion"] = self.congestion(seeker_id, vacancy_id)
+        return reasons
+
+    def pair(self, seeker_id: int, vacancy_id: int) -> dict:
+        """The pair's own reasons, congestion left out (None, the last key): shared, do not
+        change it."""
+        pair = (seeker_id, vacancy_id)
+        described = self._pairs.get(pair)
+        if described is None:
+            seeker, svec, socc = self._seeker_parts(seeker_id)
+            vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
+            _, described = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
+            self._pairs[pair] = described
+        return described
+
+    def congestion(self, seeker_id: int, vacancy_id: int) -> dict:
+        """What congestion did to the pair in its seeker's list."""
         moved, crowded = self._congestion_of(seeker_id, vacancy_id)
         # What congestion did depends on the vacancy and whether the pair was left over; only
         # the places moved are the pair's own.
@@ -138,26 +154,15 @@ class ReasonBuilder:
                 crowded=crowded,
                 demand=self.result.demand.get(vacancy_id, 0),
             )
-        reasons["congestion"] = {
+        return {
             **base,
             "moved_down_by": max(0, moved or 0),
             "message": congestion_message(moved, base["causes"]),
         }
-        return reasons
 
     def forget_pairs(self) -> None:
         """Drop the pairs described so far (a caller done with those seekers keeps memory flat)."""
         self._pairs.clear()
-
-    def _described(self, seeker_id: int, vacancy_id: int) -> dict:
-        pair = (seeker_id, vacancy_id)
-        described = self._pairs.get(pair)
-        if described is None:
-            seeker, svec, socc = self._seeker_parts(seeker_id)
-            vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
-            _, described = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
-            self._pairs[pair] = described
-        return described
 
     def all(self) -> dict[tuple[int, int], dict]:
         """Return reasons for every kept pair of both directions."""

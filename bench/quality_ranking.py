@@ -1,0 +1,101 @@
+"""The title task of ``bench_quality.py``: for each labelled job title, a seeker wanting that
+title (no skills) and, at the same place, one vacancy per occupation in the set made of the
+occupation's ESCO label (its title) and description (its tasks); the engine ranks the vacancies
+for each seeker by fit, through the same occupation rows the service builds (``occupations.py``
+words blended with ``meaning.py`` meaning). Figures: MRR and recall at 10 of the seeker's own
+occupation (expected, or one of its alternates), beside a plain character n-gram TF-IDF over
+title and tasks, computed in the same run. Rows come from the caller."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _occupations() -> dict[str, dict]:
+    path = ROOT / "matching" / "data" / "esco_occupations.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return {r["id"]: r for r in csv.DictReader(f)}
+
+
+def _figures(ranked: list[list[int]], truth: list[set[int]]) -> dict[str, float]:
+    rr, hit10 = [], []
+    for order, right in zip(ranked, truth, strict=True):
+        rank = next((i + 1 for i, v in enumerate(order) if v in right), None)
+        rr.append(1.0 / rank if rank else 0.0)
+        hit10.append(bool(rank and rank <= 10))
+    return {"n": len(ranked), "mrr": float(np.mean(rr)), "recall10": float(np.mean(hit10))}
+
+
+def title_task(rows: list[dict], cache_dir: Path) -> dict[str, dict[str, float]]:
+    """Return {"engine": figures, "tfidf": figures} for labelled title ``rows`` (columns of
+    ``uk_job_titles.csv``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from matching.engine.core import match_all
+    from matching.engine.meaning import blend, load_occupation_meaning
+    from matching.engine.model import Seeker, Vacancy
+    from matching.engine.occupations import load_occupations
+    from matching.engine.textmodel import load_text_model
+
+    occupations = _occupations()
+    targets = sorted({r["expected_id"] for r in rows if r["expected_id"] in occupations})
+    at = {oid: i for i, oid in enumerate(targets)}
+    rows = [r for r in rows if r["expected_id"] in at]
+    truth = [
+        {at[o] for o in [r["expected_id"], *filter(None, r["alternate_ids"].split("|"))] if o in at}
+        for r in rows
+    ]
+    titles = [r["title"] for r in rows]
+    vacancy_titles = [occupations[o]["preferred_label"] for o in targets]
+    vacancy_texts = [f"{occupations[o]['preferred_label']}. {occupations[o]['description']}"
+                     for o in targets]  # fmt: skip
+
+    # The engine, everyone at one place, no skills: fit is occupation (and an equal journey).
+    index = load_occupations()
+    meaning = load_occupation_meaning(cache_dir)
+    model = load_text_model()
+    seeker_rows = blend(index.title_matrix(titles).astype(np.float64).tocsr(),
+                        meaning.rows(model.embed(titles)), index.position)  # fmt: skip
+    vacancy_rows = blend(index.title_matrix(vacancy_titles).astype(np.float64).tocsr(),
+                         meaning.rows(model.embed(vacancy_texts)), index.position)  # fmt: skip
+    place = dict(easting=434000, northing=406000)
+    seekers = [
+        Seeker(id=i + 1, skills=(), travel_modes=("walk",), max_travel_minutes=60.0,
+               hours_min=0.0, hours_max=48.0, has_driving_licence=True, **place)
+        for i in range(len(rows))
+    ]  # fmt: skip
+    vacancies = [
+        Vacancy(id=j + 1, employer_id=1, remote=False, skills=(), essential_skills=(),
+                hours_per_week=37.5, requires_driving_licence=False, status="open",
+                closing_date=None, positions=1, positions_filled=0, **place)
+        for j in range(len(targets))
+    ]  # fmt: skip
+    result = match_all(
+        seekers,
+        vacancies,
+        today=dt.date.today(),
+        seeker_occupations=seeker_rows,
+        occupation_owner=np.arange(len(rows)),
+        vacancy_occupations=vacancy_rows,
+        k=len(targets),
+    )
+    ranked = []
+    for i in range(len(rows)):
+        mine = result.matches.for_seeker(i + 1)
+        order = np.argsort(-mine.fit, kind="stable")  # by fit: congestion is not the question
+        ranked.append([int(v) - 1 for v in mine.vacancy_id[order]])
+    engine = _figures(ranked, truth)
+
+    # Baseline: character n-gram TF-IDF over title and tasks.
+    tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    tfidf.fit(vacancy_texts + titles)
+    sims = (tfidf.transform(titles) @ tfidf.transform(vacancy_texts).T).toarray()
+    baseline = _figures([list(np.argsort(-s, kind="stable")) for s in sims], truth)
+    return {"engine": engine, "tfidf": baseline}

@@ -1,0 +1,50 @@
+"""Text meaning: titles and a vacancy's description are compared by meaning as well as by their
+words, computed in the worker (a recompute) and never in a request."""
+
+import datetime as dt
+
+import pytest
+
+from matching import services
+from matching.models import SeekerMatch, TextMeaning
+from tests.factories import TOWN, EmployerFactory, SeekerProfileFactory, VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _vacancy(employer, description):
+    return VacancyFactory(
+        employer=employer, title="Operative", description=description, skills=[], **TOWN
+    )
+
+
+def test_a_vacancy_is_read_by_what_its_description_says(alice):
+    seeker = SeekerProfileFactory(
+        user=alice, skills=[], desired_titles=["forklift driver"], travel_modes=["walk"], **TOWN
+    )
+    acme = EmployerFactory(name="Acme")
+    trucks = _vacancy(
+        acme, "Driving a counterbalance fork lift truck, loading lorries in the yard."
+    )
+    care = _vacancy(acme, "Helping older residents wash, dress and eat in a care home.")
+    services.matches_recompute_all()
+    fits = dict(SeekerMatch.objects.filter(seeker=seeker).values_list("vacancy_id", "score"))
+    # Same title, no skills: only the meaning of the description tells them apart.
+    assert fits.get(trucks.pk, 0.0) > fits.get(care.pk, 0.0)
+    from matching.adapter import vacancy_text
+    from matching.texts import text_meanings
+
+    texts = ["forklift driver", vacancy_text(trucks), vacancy_text(care)]
+    assert len(text_meanings(texts)) == 3  # known without computing: the run stored them
+
+
+def test_a_request_reads_meanings_and_never_embeds(alice):
+    from matching.selectors import match_explain
+
+    seeker = SeekerProfileFactory(
+        user=alice, skills=[], desired_titles=["night porter"], travel_modes=["walk"], **TOWN
+    )
+    vacancy = _vacancy(EmployerFactory(name="Acme"), "Never seen before: a unique text 8d1f.")
+    before = TextMeaning.objects.count()
+    match_explain(profile=seeker, vacancy=vacancy, today=dt.date.today())
+    assert TextMeaning.objects.count() == before
