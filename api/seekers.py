@@ -28,6 +28,7 @@ PROFILE_FIELDS = [
     "postcode",
     "skills",
     "desired_titles",
+    "about",
     "travel_modes",
     "max_travel_minutes",
     "hours_min",
@@ -51,6 +52,14 @@ class SeekerProfileSerializer(serializers.ModelSerializer):
     postcode = PostcodeField(required=False)
     skills = SkillsField()
     desired_titles = TextListField(max_items=10, max_item_length=100)
+    about = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="In the seeker's own words: the work they have done and want to do. Matched "
+        "by meaning; never shown to employers.",
+        error_messages={"max_length": "Keep this to 2000 characters: the main points are enough."},
+    )
     travel_modes = serializers.ListField(
         child=serializers.ChoiceField(choices=TravelMode.choices), max_length=4, required=False
     )

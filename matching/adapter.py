@@ -63,16 +63,20 @@ def skill_labels(rows: Iterable) -> dict[str, str]:
     return labels
 
 
-def _blend(lexical: sp.csr_matrix, texts: Sequence[str], *, compute: bool) -> sp.csr_matrix:
-    """``lexical`` blended with what ``texts`` mean (``matching.engine.meaning.blend``). A text
-    whose meaning is not known yet (a request never embeds) keeps its words alone."""
+def _blend(lexical: sp.csr_matrix | None, texts: Sequence[str], *, compute: bool) -> sp.csr_matrix:
+    """``lexical`` blended with what ``texts`` mean (``matching.engine.meaning.blend``); None:
+    their meaning alone. A text whose meaning is not known yet (a request never embeds) keeps
+    its words alone."""
     from matching.engine.meaning import blend
     from matching.engine.textmodel import text_key
     from matching.texts import text_meanings
 
     meanings = text_meanings(texts, compute=compute)
     rows = [meanings.get(text_key(t), {}) for t in texts]
-    return blend(lexical, rows, load_occupations().position)
+    position = load_occupations().position
+    if lexical is None:
+        lexical = sp.csr_matrix((len(texts), len(position)), dtype=np.float64)
+    return blend(lexical, rows, position)
 
 
 def vacancy_text(vacancy: VacancyRow) -> str:
@@ -84,19 +88,32 @@ def seeker_occupations(
     profiles: Sequence[SeekerProfile], *, compute: bool = False
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Return one row per desired title over ESCO occupations (its words and its meaning), and
-    for each row the position of its seeker in ``profiles`` (a seeker fits a vacancy as well as
-    their best title does). ``compute``: embed texts not seen before (the worker only)."""
+    one for what the seeker wrote about themselves (its meaning alone), and for each row the
+    position of its seeker in ``profiles``: a seeker fits a vacancy as well as their best row
+    does. ``compute``: embed texts not seen before (the worker only)."""
     index = load_occupations()
     titles: list[str] = []
     owner: list[int] = []
+    abouts: list[str] = []
+    about_owner: list[int] = []
     for i, profile in enumerate(profiles):
         for title in profile.desired_titles or ():
             titles.append(title)
             owner.append(i)
-    if not titles:
+        if (getattr(profile, "about", "") or "").strip():
+            abouts.append(profile.about)
+            about_owner.append(i)
+    if not titles and not abouts:
         return sp.csr_matrix((0, index.n), dtype=np.float64), np.zeros(0, dtype=np.int64)
-    lexical = index.title_matrix(titles).astype(np.float64).tocsr()
-    return _blend(lexical, titles, compute=compute), np.asarray(owner, dtype=np.int64)
+    lexical = index.title_matrix(titles).astype(np.float64).tocsr() if titles else None
+    # Own words are not a title: no words to match against labels, only their meaning.
+    rows = sp.vstack(
+        [
+            *([_blend(lexical, titles, compute=compute)] if titles else []),
+            *([_blend(None, abouts, compute=compute)] if abouts else []),
+        ]
+    ).tocsr()
+    return rows, np.asarray([*owner, *about_owner], dtype=np.int64)
 
 
 def vacancy_occupations(vacancies: Sequence[VacancyRow], *, compute: bool = False) -> sp.csr_matrix:

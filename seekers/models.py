@@ -72,6 +72,9 @@ class SeekerProfile(models.Model):
     # Skills as typed and normalised: [{"typed": str, "id": str | None, "label": str | None}].
     skills = models.JSONField(default=list, blank=True)
     desired_titles = models.JSONField(default=list, blank=True)
+    # In the person's own words: the work they have done and want to do. Read for its meaning
+    # by the engine; never shown to an employer (it could identify them).
+    about = models.TextField(max_length=2000, blank=True)
     travel_modes = models.JSONField(default=list, blank=True)
     max_travel_minutes = models.PositiveSmallIntegerField(default=45)
     hours_min = models.PositiveSmallIntegerField(default=0)

@@ -201,6 +201,7 @@ def _profile_data(post, *, with_them: bool = False) -> dict:
         "desired_titles": [
             t.strip() for t in post.get("desired_titles", "").split(",") if t.strip()
         ],
+        "about": post.get("about", "").strip(),
         "travel_modes": post.getlist("travel_modes"),
         "share_with_employers": post.get("share_with_employers") == "yes",
         "has_driving_licence": post.get("has_driving_licence") == "yes",
@@ -219,6 +220,7 @@ PROFILE_LABELS = {
     "postcode": "the postcode",
     "skills": "the skills",
     "desired_titles": "the jobs looked for",
+    "about": "the work done and wanted, in their own words",
     "travel_modes": "how they can travel",
     "max_travel_minutes": "the longest journey in minutes",
     "hours_min": "the fewest hours a week",

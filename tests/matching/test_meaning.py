@@ -11,6 +11,9 @@ from tests.factories import TOWN, EmployerFactory, SeekerProfileFactory, Vacancy
 
 pytestmark = pytest.mark.django_db
 
+TRUCKS = "Driving a counterbalance fork lift truck, loading lorries in the yard."
+CARE = "Helping older residents wash, dress and eat in a care home."
+
 
 def _vacancy(employer, description):
     return VacancyFactory(
@@ -26,7 +29,7 @@ def test_a_vacancy_is_read_by_what_its_description_says(alice):
     trucks = _vacancy(
         acme, "Driving a counterbalance fork lift truck, loading lorries in the yard."
     )
-    care = _vacancy(acme, "Helping older residents wash, dress and eat in a care home.")
+    care = _vacancy(acme, CARE)
     services.matches_recompute_all()
     fits = dict(SeekerMatch.objects.filter(seeker=seeker).values_list("vacancy_id", "score"))
     # Same title, no skills: only the meaning of the description tells them apart.
@@ -48,3 +51,20 @@ def test_a_request_reads_meanings_and_never_embeds(alice):
     before = TextMeaning.objects.count()
     match_explain(profile=seeker, vacancy=vacancy, today=dt.date.today())
     assert TextMeaning.objects.count() == before
+
+
+def test_a_seeker_is_read_by_what_they_wrote_about_themselves(alice):
+    seeker = SeekerProfileFactory(
+        user=alice,
+        skills=[],
+        desired_titles=[],
+        about="Six years in a distribution centre, mostly on the forklift loading trailers.",
+        travel_modes=["walk"],
+        **TOWN,
+    )
+    acme = EmployerFactory(name="Acme")
+    trucks = _vacancy(acme, TRUCKS)
+    care = _vacancy(acme, CARE)
+    services.matches_recompute_all()
+    fits = dict(SeekerMatch.objects.filter(seeker=seeker).values_list("vacancy_id", "score"))
+    assert fits.get(trucks.pk, 0.0) > fits.get(care.pk, 0.0)
