@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Role
-from api.fields import PostcodeField, SkillsField
+from api.fields import PostcodeField, SkillsField, SkillsOfferedField
 from api.permissions import IsEmployer, IsStaff
 from employers import services
 from employers.models import ContractType, Employer, Vacancy, VacancyStatus
@@ -24,6 +24,7 @@ from employers.selectors import (
 )
 from employers.wages import wage_floor_message
 from jobmatch.errors import DomainError
+from matching.texts import vacancy_text
 
 
 class EmployerNameSerializer(serializers.ModelSerializer):
@@ -89,6 +90,10 @@ class VacancySerializer(serializers.ModelSerializer):
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     skills = SkillsField()
     essential_skills = SkillsField()
+    skills_offered = SkillsOfferedField(
+        text_of=lambda v: vacancy_text(v) if (v.description or "").strip() else "",
+        held_of=lambda v: [*v.skills, *v.essential_skills],
+    )
     postcode = PostcodeField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
@@ -123,6 +128,7 @@ class VacancySerializer(serializers.ModelSerializer):
             "title",
             "description",
             "skills",
+            "skills_offered",
             "essential_skills",
             "postcode",
             "remote",

@@ -118,6 +118,36 @@ class SkillsField(serializers.Field):
         ]
 
 
+class OfferedSkillSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    confidence = serializers.FloatField()
+
+
+@extend_schema_field(OfferedSkillSerializer(many=True, allow_null=True))
+class SkillsOfferedField(serializers.Field):
+    """Skills the worker found named in the object's own text (``text_of(obj)``) and not listed
+    yet, to add with ``{"id": ...}``; read-only, and only on one object (null in lists: reading
+    them is a query per object)."""
+
+    def __init__(self, text_of, held_of, **kwargs):
+        self.text_of, self.held_of = text_of, held_of
+        kwargs.setdefault(
+            "help_text",
+            "Skills named in this text and not listed yet, found by the worker (empty until it "
+            "has read the text); null in lists.",
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        from matching.texts import skills_offered
+
+        if isinstance(self.parent.parent, serializers.ListSerializer):
+            return None
+        text = self.text_of(value)
+        return skills_offered(text, held=self.held_of(value)) if text.strip() else []
+
+
 class TextListField(serializers.ListField):
     """A short list of short strings (desired job titles)."""
 

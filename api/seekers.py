@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.access_log import access_log_record
 from accounts.models import AccessLogEntry, Role, User
 from accounts.throttles import SignInThrottle
-from api.fields import PostcodeField, SkillsField, TextListField
+from api.fields import PostcodeField, SkillsField, SkillsOfferedField, TextListField
 from api.permissions import IsSeeker, roles
 from jobmatch.errors import NotFound
 from matching.selectors import seeker_matches
@@ -27,6 +27,7 @@ from seekers.selectors import seeker_editable_for, seeker_list_for
 PROFILE_FIELDS = [
     "postcode",
     "skills",
+    "skills_offered",
     "desired_titles",
     "about",
     "travel_modes",
@@ -51,6 +52,7 @@ class SeekerProfileSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     postcode = PostcodeField(required=False)
     skills = SkillsField()
+    skills_offered = SkillsOfferedField(text_of=lambda p: p.about, held_of=lambda p: p.skills)
     desired_titles = TextListField(max_items=10, max_item_length=100)
     about = serializers.CharField(
         max_length=2000,

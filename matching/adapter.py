@@ -12,6 +12,7 @@ from employers.models import Vacancy as VacancyRow
 from matching.engine import model as engine
 from matching.engine.occupations import load_occupations
 from matching.engine.skills import skill_key
+from matching.texts import vacancy_text
 from seekers.models import SeekerProfile
 
 
@@ -77,11 +78,6 @@ def _blend(lexical: sp.csr_matrix | None, texts: Sequence[str], *, compute: bool
     if lexical is None:
         lexical = sp.csr_matrix((len(texts), len(position)), dtype=np.float64)
     return blend(lexical, rows, position)
-
-
-def vacancy_text(vacancy: VacancyRow) -> str:
-    """What a vacancy says of itself, as its meaning is read: title, then description."""
-    return f"{vacancy.title}. {vacancy.description or ''}".strip()
 
 
 def seeker_occupations(

@@ -147,6 +147,9 @@ class TextMeaning(models.Model):
     key = models.CharField(max_length=40, primary_key=True)
     model = models.CharField(max_length=80)
     occupations = models.JSONField(default=dict)
+    # Skills the text names ([{id, label, confidence}], best first), offered to the person to
+    # confirm; None until read (only descriptions and own words are).
+    skills = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

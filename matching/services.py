@@ -378,6 +378,17 @@ def _full_basis(result: MatchResult) -> dict:
     )
 
 
+def _read_texts(profiles: Sequence[SeekerProfile], vacancies: Sequence[Vacancy], phases) -> None:
+    """Read the skills named in these vacancies' descriptions and these seekers' own words, once
+    per text, to offer them to the people who wrote them (``matching.texts.text_skills``)."""
+    from matching.texts import text_skills, vacancy_text
+
+    texts = [vacancy_text(v) for v in vacancies if (v.description or "").strip()]
+    texts += [p.about for p in profiles if (p.about or "").strip()]
+    text_skills(texts, compute=True)
+    phases.mark("texts")
+
+
 def matches_recompute_all(
     *, today: dt.date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> MatchRun:
@@ -387,9 +398,11 @@ def matches_recompute_all(
     phases = Phases()
     today = today or timezone.localdate()
     profiles, converted = _active_seekers()
+    vacancies = _matchable_vacancies()
+    _read_texts(profiles, vacancies, phases)
     result = _run(
         profiles,
-        _matchable_vacancies(),
+        vacancies,
         today=today,
         congestion=congestion_inputs(),
         phases=phases,
@@ -472,6 +485,11 @@ def matches_recompute_some(
         )
         wanted.update(probe.matches.seeker_id.tolist())
     affected = [p for p in profiles if p.pk in wanted]
+    _read_texts(
+        [p for p in profiles if p.pk in changed_s],
+        [by_id[v] for v in changed_v if v in by_id],
+        phases,
+    )
     result = _run(
         affected,
         vacancies,

@@ -17,6 +17,11 @@ _WARNED: list[bool] = []
 _KNOWN: dict[str, dict[str, float]] = {}
 
 
+def vacancy_text(vacancy) -> str:
+    """What a vacancy says of itself, as its meaning is read: title, then description."""
+    return f"{vacancy.title}. {vacancy.description or ''}".strip()
+
+
 def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, dict[str, float]]:
     """Return {text key: {ESCO occupation id: weight}} for these texts (blank ones are left
     out). With ``compute`` (the worker), texts not stored yet are embedded and stored; without,
@@ -53,3 +58,63 @@ def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, d
         )
         _KNOWN.update(zip(todo, rows, strict=True))
     return {k: _KNOWN[k] for k in wanted if k in _KNOWN}
+
+
+def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, list[dict]]:
+    """Return {text key: [{id, label, confidence}]}: the skills each text names, to offer the
+    person who wrote it. The skill normaliser reads each clause; meaning adds, above a high
+    floor, what it does not know (``matching.engine.meaning``). With ``compute`` (the worker)
+    texts not read yet are read and stored; without, they are missing."""
+    from matching.engine.textmodel import MODEL_ID, normalise_text, text_key
+
+    wanted = {text_key(t): normalise_text(t) for t in texts if normalise_text(t)}
+    stored = dict(
+        TextMeaning.objects.filter(key__in=list(wanted), model=MODEL_ID, skills__isnull=False)
+        .values_list("key", "skills")
+    )
+    todo = [k for k in wanted if k not in stored]
+    if todo and compute:
+        text_meanings([wanted[k] for k in todo], compute=True)  # the row to hold them
+        for key in todo:
+            found = _skills_named(wanted[key])
+            if found is not None:
+                TextMeaning.objects.filter(key=key).update(skills=found)
+                stored[key] = found
+    return stored
+
+
+def _skills_named(text: str) -> list[dict] | None:
+    from matching.engine.meaning import SUGGESTIONS, clauses, load_skill_meaning
+    from matching.engine.skills import load_taxonomy
+    from matching.engine.textmodel import TextModelMissing, load_text_model
+
+    parts = clauses(text)
+    found: dict[str, dict] = {}
+    unknown = []
+    for item in load_taxonomy().normalise(parts):
+        if item["id"]:
+            found.setdefault(
+                item["id"],
+                {"id": item["id"], "label": item["label"], "confidence": item["score"]},
+            )
+        else:
+            unknown.append(item["typed"])
+    if unknown:
+        try:
+            meaning = load_skill_meaning(settings.CACHE_DIR)
+            for item in meaning.suggest(load_text_model().embed(unknown)):
+                found.setdefault(item["id"], item)
+        except TextModelMissing:
+            pass
+    ranked = sorted(found.values(), key=lambda s: -s["confidence"])
+    return ranked[:SUGGESTIONS]
+
+
+def skills_offered(text: str, *, held: Iterable[dict] = ()) -> list[dict]:
+    """The skills a text names that its writer does not list yet, as read by the worker (none
+    before it has read the text): ``[{id, label, confidence}]``, best first."""
+    from matching.engine.textmodel import text_key
+
+    have = {item.get("id") for item in held if item.get("id")}
+    found = text_skills([text]).get(text_key(text), [])
+    return [s for s in found if s["id"] not in have]

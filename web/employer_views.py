@@ -123,11 +123,18 @@ def _render_form(request, *, vacancy, values, errors, status=None):
     employers = None
     if request.user.is_staff and vacancy is None:
         employers = [(e.pk, e.name) for e in employer_list_for(user=request.user)]
+    offered = []
+    if vacancy is not None:
+        from matching.texts import skills_offered, vacancy_text
+
+        held = [*vacancy.skills, *vacancy.essential_skills]
+        offered = skills_offered(vacancy_text(vacancy), held=held)
     return render(
         request,
         "web/vacancy_form.html",
         {
             "vacancy": vacancy,
+            "offered": offered,
             "values": values,
             "errors": errors,
             "wage_hint": wage_hint,

@@ -206,4 +206,9 @@ def skill_items(post: Mapping, name: str) -> list:
             items.append({"typed": phrase, "id": pick})
         else:
             items.append(phrase)
+    # Skills named in the writer's own text, ticked to add (``<name>-add``).
+    getlist = getattr(post, "getlist", None)
+    for concept in getlist(f"{name}-add") if getlist else ():
+        if concept:
+            items.append({"id": concept})
     return items

@@ -236,6 +236,7 @@ def profile_page(request, seeker: SeekerProfile):
     (or an admin's) page with them, which also sets the benefit group and registration date as
     the API lets a mentor. Precondition: the caller may edit this profile."""
     from api.seekers import SeekerProfileSerializer
+    from matching.texts import skills_offered
     from seekers.models import BenefitGroup
     from seekers.services import seeker_profile_update
     from web.forms import validate
@@ -273,6 +274,7 @@ def profile_page(request, seeker: SeekerProfile):
             else seeker.share_with_employers,
             "travel_choices": TRAVEL_CHOICES,
             "skills_text": ", ".join(s["typed"] for s in seeker.skills),
+            "offered": skills_offered(seeker.about, held=seeker.skills) if seeker.about else [],
             "titles_text": ", ".join(seeker.desired_titles),
             "with_them": with_them,
             "name": seeker.user.get_full_name() or seeker.user.username,

@@ -228,14 +228,16 @@ def _skill_keys(field: str) -> set[str]:
     )
 
 
-VACANCY |= _skill_keys("skills") | _skill_keys("essential_skills")
+OFFERED = {"skills_offered", "skills_offered[].id", "skills_offered[].label",
+           "skills_offered[].confidence"}  # fmt: skip
+VACANCY |= _skill_keys("skills") | _skill_keys("essential_skills") | OFFERED
 PROFILE = {
     "id", "username", "first_name", "last_name", "email", "postcode", "skills", "skills[].typed",
     "skills[].id", "skills[].label", "desired_titles", "about", "travel_modes",
     "max_travel_minutes", "hours_min", "hours_max", "has_driving_licence", "share_with_employers",
     "age_band", "sex", "disability", "ethnicity", "benefit_group", "registered_on", "mentor",
     "updated_at",
-} | _skill_keys("skills")  # fmt: skip
+} | _skill_keys("skills") | OFFERED  # fmt: skip
 INTRODUCED = {"id", "first_name", "last_name", "email", "skills", "skills[].typed", "skills[].id",
               "skills[].label"} | _skill_keys("skills")  # fmt: skip
 PLACEMENT_COMMON = {

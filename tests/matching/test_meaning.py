@@ -34,8 +34,7 @@ def test_a_vacancy_is_read_by_what_its_description_says(alice):
     fits = dict(SeekerMatch.objects.filter(seeker=seeker).values_list("vacancy_id", "score"))
     # Same title, no skills: only the meaning of the description tells them apart.
     assert fits.get(trucks.pk, 0.0) > fits.get(care.pk, 0.0)
-    from matching.adapter import vacancy_text
-    from matching.texts import text_meanings
+    from matching.texts import text_meanings, vacancy_text
 
     texts = ["forklift driver", vacancy_text(trucks), vacancy_text(care)]
     assert len(text_meanings(texts)) == 3  # known without computing: the run stored them
@@ -68,3 +67,41 @@ def test_a_seeker_is_read_by_what_they_wrote_about_themselves(alice):
     services.matches_recompute_all()
     fits = dict(SeekerMatch.objects.filter(seeker=seeker).values_list("vacancy_id", "score"))
     assert fits.get(trucks.pk, 0.0) > fits.get(care.pk, 0.0)
+
+
+def test_skills_named_in_a_description_are_offered_to_add(alice, bob, as_user, client):
+    from employers.models import Vacancy
+    from tests.factories import EmployerMemberFactory
+
+    acme = EmployerFactory(name="Acme")
+    EmployerMemberFactory(user=bob, employer=acme)
+    vacancy = _vacancy(acme, "Picking orders in the warehouse. You will need a DBS check.")
+    api = as_user(bob)
+    assert api.get(f"/api/v1/vacancies/{vacancy.pk}/").json()["skills_offered"] == []  # unread
+    services.matches_recompute_all()  # the worker reads the description
+    offered = api.get(f"/api/v1/vacancies/{vacancy.pk}/").json()["skills_offered"]
+    assert "uk:dbs_check" in [s["id"] for s in offered]
+    listed = api.get("/api/v1/vacancies/").json()["results"]
+    assert all(v["skills_offered"] is None for v in listed)  # lists do not read them
+    client.force_login(bob)
+    page = client.get(f"/vacancies/{vacancy.pk}/edit/").content.decode()
+    assert "Skills named in the description" in page and 'value="uk:dbs_check"' in page
+    # Nothing is added until ticked; ticked, it is stored as chosen.
+    vacancy.refresh_from_db()
+    assert vacancy.skills == []
+    form = {
+        "title": "Operative",
+        "description": vacancy.description,
+        "skills": "",
+        "skills-add": ["uk:dbs_check"],
+        "postcode": "S70 2TA",
+        "hours_per_week": "37.5",
+        "contract_type": "permanent",
+        "wage_per_hour": "12.90",
+    }
+    assert client.post(f"/vacancies/{vacancy.pk}/edit/", form).status_code == 302
+    skills = Vacancy.objects.get(pk=vacancy.pk).skills
+    assert [(s["id"], s["how"]) for s in skills] == [("uk:dbs_check", "chosen")]
+    assert api.get(f"/api/v1/vacancies/{vacancy.pk}/").json()["skills_offered"] == [
+        s for s in offered if s["id"] != "uk:dbs_check"
+    ]

@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 "Where the time went: "
                 + ", ".join(
                     f"{phase} {stats.get(f'{phase}_s', 0):.2f} s"
-                    for phase in ("load", "engine", "reasons", "write")
+                    for phase in ("texts", "load", "engine", "reasons", "write")
                 )
                 + f"; end to end {stats.get('end_to_end_s', 0):.2f} s."
             )
