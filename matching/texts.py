@@ -69,8 +69,9 @@ def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, lis
 
     wanted = {text_key(t): normalise_text(t) for t in texts if normalise_text(t)}
     stored = dict(
-        TextMeaning.objects.filter(key__in=list(wanted), model=MODEL_ID, skills__isnull=False)
-        .values_list("key", "skills")
+        TextMeaning.objects.filter(
+            key__in=list(wanted), model=MODEL_ID, skills__isnull=False
+        ).values_list("key", "skills")
     )
     todo = [k for k in wanted if k not in stored]
     if todo and compute:
