@@ -104,10 +104,12 @@ def _vacancy(rng, employer, sector, location, today) -> Vacancy:
     if rng.random() < 0.7:
         closing = today + dt.timedelta(days=rng.randint(3, 60))
     hours_low, hours_high = sector["hours"]
+    title = rng.choice(sector["titles"])
+    duties = " ".join(rng.sample(sector["duties"], k=rng.randint(2, 4)))
     return Vacancy(
         employer=employer,
-        title=rng.choice(sector["titles"]),
-        description=f"{employer.name} is looking for people to join the team in Barnsley.",
+        title=title,
+        description=f"{employer.name} is looking for a {title.lower()} in Barnsley. {duties}",
         skills=skills,
         essential_skills=essential,
         postcode=location.postcode,

@@ -1042,6 +1042,101 @@ def _resolve_skills(
     return out, by_phrase
 
 
+# What the job involves, a sentence each, as a Barnsley advert would say it: demo vacancies
+# describe themselves with a few of these, and some demo jobseekers write about past work in
+# the same words. Hand-written for the demo.
+DUTIES: dict[str, list[str]] = {
+    "care": [
+        "Supporting older people at home with washing, dressing and meals.",
+        "Helping residents move safely using hoists and slide sheets.",
+        "Prompting and recording medication on the evening round.",
+        "Keeping daily notes and care plans up to date.",
+        "Spending time with residents who have dementia, keeping them company.",
+        "Driving between calls in the Dearne Valley with mileage paid.",
+    ],
+    "nursing": [
+        "Taking observations and escalating changes to the nurse in charge.",
+        "Helping patients with personal care and eating on a busy ward.",
+        "Taking blood samples and recording results accurately.",
+        "Admitting and discharging patients with the nursing team.",
+        "Keeping the clinic room stocked and clean.",
+        "Supporting people with wound care and pressure area checks.",
+    ],
+    "warehouse": [
+        "Picking and packing customer orders with a handheld scanner.",
+        "Loading and unloading lorries in the goods-in yard.",
+        "Driving a counterbalance forklift to put away pallets.",
+        "Checking stock and counting cycles accurately.",
+        "Wrapping pallets and labelling them for dispatch.",
+        "Keeping the warehouse floor tidy and safe.",
+    ],
+    "retail": [
+        "Serving customers on the tills and handling cash.",
+        "Filling shelves and rotating stock in the chiller aisle.",
+        "Helping customers find products and answering their questions.",
+        "Cashing up at the end of the shift.",
+        "Picking online orders for click and collect.",
+        "Setting up promotions and price changes.",
+    ],
+    "driving": [
+        "Delivering parcels on a multi-drop route around Barnsley.",
+        "Driving a 7.5 tonne lorry to stores across South Yorkshire.",
+        "Loading the van in route order before setting off.",
+        "Carrying out daily vehicle checks and reporting defects.",
+        "Getting signatures and photos on a handheld device at each drop.",
+        "Driving a minibus for a day centre's clients.",
+    ],
+    "construction": [
+        "Labouring on a housing site: moving materials and keeping the site clear.",
+        "Laying bricks and blocks on new-build houses.",
+        "Plastering and rendering walls.",
+        "Digging footings and laying drainage with the groundworks team.",
+        "Putting up and taking down scaffolding safely.",
+        "Fitting kitchens and doors as a second-fix joiner.",
+    ],
+    "admin": [
+        "Answering the phone and taking messages for the team.",
+        "Entering orders and invoices onto the computer system.",
+        "Keeping filing and records in order.",
+        "Booking appointments and greeting visitors at reception.",
+        "Writing letters and emails using Microsoft Word and Outlook.",
+        "Keeping spreadsheets of stock and costs in Excel.",
+    ],
+    "hospitality": [
+        "Making coffees and serving customers in a busy cafe.",
+        "Preparing food and cooking breakfasts in the kitchen.",
+        "Washing pots and keeping the kitchen clean as a kitchen porter.",
+        "Serving drinks behind the bar and changing barrels.",
+        "Taking orders and serving tables in the restaurant.",
+        "Cleaning and setting up the dining room.",
+    ],
+    "cleaning": [
+        "Cleaning offices in the early morning before staff arrive.",
+        "Deep cleaning kitchens and toilets to a high standard.",
+        "Using a floor scrubber and buffer in a large building.",
+        "Emptying bins and replacing toilet rolls and soap.",
+        "Cleaning wards and bed spaces in the hospital.",
+        "Using cleaning chemicals safely following COSHH rules.",
+    ],
+    "security": [
+        "Patrolling the site at night and checking doors are locked.",
+        "Watching the CCTV screens and reporting incidents.",
+        "Checking visitors in and out at the gatehouse.",
+        "Working the door at a town centre bar at weekends.",
+        "Keeping the store safe and stopping shoplifting.",
+        "Writing incident reports after each shift.",
+    ],
+    "manufacturing": [
+        "Working on the production line packing food products.",
+        "Setting and running CNC machines to drawings.",
+        "Carrying out quality checks on finished parts.",
+        "Welding steel frames in the fabrication shop.",
+        "Operating machines and keeping them clean between runs.",
+        "Following health and safety and hygiene rules on the factory floor.",
+    ],
+}
+
+
 def build(tax: Taxonomy) -> dict:
     errors: list[str] = []
 
@@ -1067,6 +1162,7 @@ def build(tax: Taxonomy) -> dict:
                 "vacancy_share": spec["vacancy_share"],
                 "seeker_share": spec["seeker_share"],
                 "titles": list(spec["titles"]),
+                "duties": list(DUTIES[spec["key"]]),
                 "employer_names": list(spec["employer_names"]),
                 "skills": skills,
                 "essential": essential,

@@ -77,7 +77,13 @@ def profile_values(rng: random.Random, *, today: dt.date, location) -> dict:
     if licence and rng.random() < 0.8:
         modes.append("car")
     hours_min, hours_max = rng.choice(HOURS)
+    about = ""
+    if rng.random() < 0.4:  # some write about their past work, in the words adverts use
+        duty = rng.choice(sector["duties"])
+        about = f"I worked {rng.randint(1, 12)} years as a {rng.choice(sector['titles']).lower()}. "
+        about += duty
     values = {
+        "about": about,
         "postcode": location.postcode,
         "easting": location.easting,
         "northing": location.northing,
@@ -136,6 +142,8 @@ def demo_seeker_profile_values(*, rng: random.Random, today: dt.date, location) 
     values.update(
         skills=typed_skills(rng, sector["skills"][:6]),
         desired_titles=sector["titles"][:2],
+        about="I worked four years at a distribution centre in Grimethorpe, picking orders with "
+        "a scanner and loading lorries. I would like a day job in a warehouse.",
         travel_modes=["public_transport", "walk"],
         max_travel_minutes=45,
         hours_min=16,
