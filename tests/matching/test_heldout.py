@@ -25,9 +25,11 @@ def test_no_code_but_the_benchmark_reads_them():
     readers = []
     for path in ROOT.rglob("*"):
         rel = path.relative_to(ROOT)
-        if rel.parts[0] in {".venv", "node_modules", "var", ".git"} or path.is_dir():
-            continue
-        if path.suffix not in {".py", ".sh", ".toml", ".cfg", ".ini", ".yml", ".yaml", ""}:
+        hidden = any(part.startswith(".") for part in rel.parts[:-1])
+        if hidden or rel.parts[0] in {"node_modules", "var"} or path.is_dir():
+            continue  # tools' folders (.venv, .git, caches), installed assets, runtime files
+        code = {".py", ".sh", ".toml", ".cfg", ".ini", ".yml", ".yaml", ".json"}
+        if path.suffix not in code and path.name not in {"Makefile", "run", "Dockerfile"}:
             continue
         try:
             text = path.read_text(encoding="utf-8")
