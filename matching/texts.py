@@ -26,12 +26,13 @@ def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, d
     """Return {text key: {ESCO occupation id: weight}} for these texts (blank ones are left
     out). With ``compute`` (the worker), texts not stored yet are embedded and stored; without,
     they are simply missing, and the caller goes by the words alone."""
-    from matching.engine.textmodel import MODEL_ID, normalise_text, text_key
+    from matching.engine.meaning import MEANING_ID
+    from matching.engine.textmodel import normalise_text, text_key
 
     wanted = {text_key(t): normalise_text(t) for t in texts if normalise_text(t)}
     todo = [k for k in wanted if k not in _KNOWN]
     if todo:
-        for row in TextMeaning.objects.filter(key__in=todo, model=MODEL_ID):
+        for row in TextMeaning.objects.filter(key__in=todo, model=MEANING_ID):
             _KNOWN[row.key] = row.occupations
         todo = [k for k in todo if k not in _KNOWN]
     if todo and compute:
@@ -49,7 +50,7 @@ def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, d
             return {k: _KNOWN[k] for k in wanted if k in _KNOWN}
         TextMeaning.objects.bulk_create(
             [
-                TextMeaning(key=k, model=MODEL_ID, occupations=row)
+                TextMeaning(key=k, model=MEANING_ID, occupations=row)
                 for k, row in zip(todo, rows, strict=True)
             ],
             update_conflicts=True,
@@ -65,12 +66,13 @@ def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, lis
     person who wrote it. The skill normaliser reads each clause; meaning adds, above a high
     floor, what it does not know (``matching.engine.meaning``). With ``compute`` (the worker)
     texts not read yet are read and stored; without, they are missing."""
-    from matching.engine.textmodel import MODEL_ID, normalise_text, text_key
+    from matching.engine.meaning import MEANING_ID
+    from matching.engine.textmodel import normalise_text, text_key
 
     wanted = {text_key(t): normalise_text(t) for t in texts if normalise_text(t)}
     stored = dict(
         TextMeaning.objects.filter(
-            key__in=list(wanted), model=MODEL_ID, skills__isnull=False
+            key__in=list(wanted), model=MEANING_ID, skills__isnull=False
         ).values_list("key", "skills")
     )
     todo = [k for k in wanted if k not in stored]
