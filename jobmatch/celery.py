@@ -47,7 +47,11 @@ def _warm_up_in_background() -> None:
 
 @worker_process_init.connect
 def _warm_up_process(**kwargs) -> None:
-    """A worker process (a prefork child, or a solo worker itself) starts warming up."""
+    """A worker process (a prefork child, or a solo worker itself) starts warming up. Workers
+    read skill phrases by meaning too (the settings keep web processes from embedding)."""
+    os.environ["JOBMATCH_SKILLS_SEMANTIC"] = os.environ.get(
+        "JOBMATCH_WORKER_SKILLS_SEMANTIC", "auto"
+    )
     _warm_up_in_background()
 
 

@@ -21,6 +21,9 @@ VAR_DIR = Path(env_str("JOBMATCH_VAR_DIR", str(BASE_DIR / "var")))
 CACHE_DIR = VAR_DIR / "cache"
 # numba caches compiled engine kernels here (the package folder may not be writable).
 os.environ.setdefault("NUMBA_CACHE_DIR", str(CACHE_DIR / "numba"))
+# A request never embeds text: the skill normaliser reads typed phrases by their words in web
+# processes; a worker (jobmatch/celery.py) reads them by meaning too.
+os.environ.setdefault("JOBMATCH_SKILLS_SEMANTIC", "off")
 
 DEBUG = env_bool("DEBUG", default=False)
 
