@@ -63,9 +63,9 @@ def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, d
 
 def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, list[dict]]:
     """Return {text key: [{id, label, confidence}]}: the skills each text names, to offer the
-    person who wrote it. The skill normaliser reads each clause; meaning adds, above a high
-    floor, what it does not know (``matching.engine.meaning``). With ``compute`` (the worker)
-    texts not read yet are read and stored; without, they are missing."""
+    person who wrote it, as the skill normaliser reads each clause (in a worker, by meaning
+    too). With ``compute`` (the worker) texts not read yet are read and stored; without, they
+    are missing."""
     from matching.engine.meaning import MEANING_ID
     from matching.engine.textmodel import normalise_text, text_key
 
@@ -80,37 +80,38 @@ def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, lis
         text_meanings([wanted[k] for k in todo], compute=True)  # the row to hold them
         for key in todo:
             found = _skills_named(wanted[key])
-            if found is not None:
-                TextMeaning.objects.filter(key=key).update(skills=found)
-                stored[key] = found
+            TextMeaning.objects.filter(key=key).update(skills=found)
+            stored[key] = found
     return stored
 
 
-def _skills_named(text: str) -> list[dict] | None:
-    from matching.engine.meaning import SUGGESTIONS, clauses, load_skill_meaning
-    from matching.engine.skills import load_taxonomy
-    from matching.engine.textmodel import TextModelMissing, load_text_model
+EXACT = 0.99  # a window of a clause counts only when it is a label or alias as it stands
+WINDOW = (2, 4)  # words in a window: one word alone says too little ("picking", "care")
 
+
+def _skills_named(text: str) -> list[dict]:
+    """Each clause as a phrase (any reading the normaliser accepts), and every run of two to
+    four of its words that is a skill's label or alias as it stands ("You will need a DBS
+    check" -> "DBS check")."""
+    from matching.engine.meaning import SUGGESTIONS, clauses
+    from matching.engine.skills import load_taxonomy
+
+    taxonomy = load_taxonomy()
     parts = clauses(text)
+    windows = []
+    for clause in parts:
+        words = clause.split()
+        for n in range(WINDOW[0], min(WINDOW[1], len(words)) + 1):
+            windows += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
     found: dict[str, dict] = {}
-    unknown = []
-    for item in load_taxonomy().normalise(parts):
-        if item["id"]:
-            found.setdefault(
-                item["id"],
-                {"id": item["id"], "label": item["label"], "confidence": item["score"]},
-            )
-        else:
-            unknown.append(item["typed"])
-    if unknown:
-        try:
-            meaning = load_skill_meaning(settings.CACHE_DIR)
-            for item in meaning.suggest(load_text_model().embed(unknown)):
-                found.setdefault(item["id"], item)
-        except TextModelMissing:
-            pass
-    ranked = sorted(found.values(), key=lambda s: -s["confidence"])
-    return ranked[:SUGGESTIONS]
+    for items, floor in ((taxonomy.normalise(parts), 0.0), (taxonomy.normalise(windows), EXACT)):
+        for item in items:
+            if item["id"] and item["score"] >= floor:
+                found.setdefault(
+                    item["id"],
+                    {"id": item["id"], "label": item["label"], "confidence": item["score"]},
+                )
+    return sorted(found.values(), key=lambda s: -s["confidence"])[:SUGGESTIONS]
 
 
 def skills_offered(text: str, *, held: Iterable[dict] = ()) -> list[dict]:

@@ -43,31 +43,22 @@ __all__ = [
     "MEANING_ID",
     "TOP_K",
     "OccupationMeaning",
-    "SkillMeaning",
     "blend",
     "clauses",
     "load_occupation_meaning",
-    "load_skill_meaning",
 ]
 
 TOP_K = 10  # nearest occupations kept per text
 FLOOR = 0.3  # a cosine below this says nothing about a text's occupation
 OCCUPATIONS_FILE = DATA_DIR / "esco_occupations.csv.gz"
-SKILLS_FILE = DATA_DIR / "esco_skills.csv.gz"
-LICENCES_FILE = DATA_DIR / "uk_licences.csv"
 
-# Skills suggested from a text (a vacancy's description, a seeker's own words): each clause of
-# the text is embedded and its nearest skill label kept when the cosine reaches SUGGEST_FLOOR;
-# at most SUGGESTIONS per text, best first. Suggestions are offered to the person, who confirms
-# them: they never enter the matching unconfirmed. By meaning alone a clause lands near a label
-# that shares its words more than its sense ("cash handling" -> "handle cash flow" at 0.79), so
-# the skill normaliser reads each clause first and meaning only adds what it does not know,
-# above a high floor. Hand-set on a few advert sentences written for the purpose.
-SUGGEST_FLOOR = 0.75
+# Skills named in a text (a vacancy's description, a seeker's own words) are read clause by clause
+# by the skill normaliser (in a worker, by meaning too) and offered to the person, who confirms
+# them: they never enter the matching unconfirmed. At most SUGGESTIONS per text.
 SUGGESTIONS = 8
 MAX_CLAUSES = 60
 # What a stored reading was made with: a row made otherwise is read again.
-MEANING_ID = f"{MODEL_ID}:occupations-{TOP_K}-{FLOOR}:skills-{SUGGEST_FLOOR}"
+MEANING_ID = f"{MODEL_ID}:occupations-{TOP_K}-{FLOOR}:skills-{SUGGESTIONS}"
 _CLAUSE_SPLIT = re.compile(r"[.;:!?\n\r\u2022\u2023\u25e6\u2043*]+|,\s|\s[-\u2013]\s")
 
 
@@ -172,70 +163,3 @@ def clauses(text: str) -> list[str]:
         if 1 <= len(words) <= 12 and len(part.strip()) > 2:
             out.append(" ".join(words))
     return list(dict.fromkeys(out))[:MAX_CLAUSES]
-
-
-@dataclass(frozen=True)
-class SkillMeaning:
-    ids: list[str]  # taxonomy ids (``esco:<uuid>``, ``uk:<slug>``), in the order of ``reps``
-    labels: list[str]
-    reps: np.ndarray  # (n skills, dims) float32, unit rows: each preferred label embedded
-
-    def suggest(self, clause_vectors: np.ndarray) -> list[dict]:
-        """Skills named in a text, from the vectors of its clauses: ``{id, label, confidence}``
-        best first, one per skill, at most ``SUGGESTIONS``."""
-        if len(clause_vectors) == 0:
-            return []
-        sims = np.asarray(clause_vectors, dtype=np.float32) @ self.reps.T
-        best = sims.max(axis=0)
-        found = np.flatnonzero(best >= SUGGEST_FLOOR)
-        found = found[np.argsort(-best[found], kind="stable")][:SUGGESTIONS]
-        return [
-            {"id": self.ids[i], "label": self.labels[i], "confidence": round(float(best[i]), 3)}
-            for i in found
-        ]
-
-
-def build_skill_meaning() -> SkillMeaning:
-    """Embed every skill's preferred label (ESCO's skills, the UK licences)."""
-    ids, labels = [], []
-    with gzip.open(SKILLS_FILE, "rt", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            ids.append(f"esco:{row['id']}")
-            labels.append(row["preferred_label"])
-    with open(LICENCES_FILE, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            ids.append(row["id"])
-            labels.append(row["label"])
-    reps = load_text_model().embed(labels)
-    return SkillMeaning(ids, labels, reps.astype(np.float32))
-
-
-_SKILLS_LOADED: dict[Path, SkillMeaning] = {}
-
-
-def load_skill_meaning(cache_dir: Path | str) -> SkillMeaning:
-    """The skills' vectors: from ``cache_dir`` when made already, else built (about a minute)
-    and kept there. Once per process."""
-    cache_dir = Path(cache_dir)
-    if cache_dir in _SKILLS_LOADED:
-        return _SKILLS_LOADED[cache_dir]
-    digest = hashlib.sha256(SKILLS_FILE.read_bytes() + LICENCES_FILE.read_bytes()).hexdigest()
-    path = cache_dir / f"skill-meaning-{MODEL_ID}-{digest[:12]}.npz"
-    if path.exists():
-        with np.load(path, allow_pickle=False) as data:
-            meaning = SkillMeaning(
-                [str(i) for i in data["ids"]], [str(x) for x in data["labels"]], data["reps"]
-            )
-    else:
-        meaning = build_skill_meaning()
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.npz")
-        np.savez(
-            partial,
-            ids=np.asarray(meaning.ids),
-            labels=np.asarray(meaning.labels),
-            reps=meaning.reps,
-        )
-        partial.replace(path)
-    _SKILLS_LOADED[cache_dir] = meaning
-    return meaning
