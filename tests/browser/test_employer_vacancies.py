@@ -129,3 +129,18 @@ def test_the_vacancy_form_works_without_javascript(town, browser, live_server):
         assert "Your vacancy “Cleaner” is saved." in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_seeker_sees_what_each_skill_was_read_as_and_picks_another(town, page_at, live_server):
+    page = page_at(360, "alice", "pw-alice-2026")
+    page.goto(live_server.url + "/profile/")
+    page.fill("#id_skills", "forklift, dbs checked, peg feeding")
+    page.click("main button[type=submit]")
+    assert "Your profile is saved" in page.inner_text("main")
+    readings = page.inner_text("#skills-readings")
+    assert "How we read your skills" in readings and "“peg feeding”" in readings
+    check_page(page, "seeker-profile-readings")
+    # Keep "forklift" as written instead of the reading offered.
+    page.check("#skills-reading-1-own")
+    page.click("main button[type=submit]")
+    assert "Kept as written" in page.inner_text("#skills-readings")
