@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0007_text_meanings'),
+        ("matching", "0007_text_meanings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='textmeaning',
-            name='skills',
+            model_name="textmeaning",
+            name="skills",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('seekers', '0003_fill_registration_benefit_group'),
+        ("seekers", "0003_fill_registration_benefit_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='seekerprofile',
-            name='about',
+            model_name="seekerprofile",
+            name="about",
             field=models.TextField(blank=True, max_length=2000),
         ),
     ]
