@@ -64,20 +64,45 @@ def skill_labels(rows: Iterable) -> dict[str, str]:
     return labels
 
 
-def _blend(lexical: sp.csr_matrix | None, texts: Sequence[str], *, compute: bool) -> sp.csr_matrix:
-    """``lexical`` blended with what ``texts`` mean (``matching.engine.meaning.blend``); None:
-    their meaning alone. A text whose meaning is not known yet (a request never embeds) keeps
-    its words alone."""
+# Occupation rows by (words, text): a title's words (None: none) and the text whose meaning is
+# read. Kept per process once the text's meaning is known: a recompute of one seeker or vacancy
+# builds the rows of a whole town, and most titles and texts recur from run to run.
+_ROWS: dict[tuple[str | None, str], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _occupation_rows(items: Sequence[tuple[str | None, str]], *, compute: bool) -> sp.csr_matrix:
+    """One row per (words, text) over ESCO occupations: the words' nearest occupations blended
+    with what the text means (``matching.engine.meaning.blend``). A text whose meaning is not
+    known yet (a request never embeds) keeps its words alone, and is not kept."""
     from matching.engine.meaning import blend
-    from matching.engine.textmodel import text_key
+    from matching.engine.textmodel import normalise_text, text_key
     from matching.texts import text_meanings
 
-    meanings = text_meanings(texts, compute=compute)
-    rows = [meanings.get(text_key(t), {}) for t in texts]
-    position = load_occupations().position
-    if lexical is None:
-        lexical = sp.csr_matrix((len(texts), len(position)), dtype=np.float64)
-    return blend(lexical, rows, position)
+    index = load_occupations()
+    todo = [item for item in dict.fromkeys(items) if item not in _ROWS]
+    fresh: dict[tuple[str | None, str], tuple[np.ndarray, np.ndarray]] = {}
+    if todo:
+        lexical = index.title_matrix([words or "" for words, _ in todo]).astype(np.float64)
+        lexical = sp.csr_matrix(lexical)
+        for r, (words, _) in enumerate(todo):
+            if words is None:  # own words are not a title: their meaning alone
+                lexical.data[lexical.indptr[r] : lexical.indptr[r + 1]] = 0.0
+        lexical.eliminate_zeros()
+        meanings = text_meanings([text for _, text in todo], compute=compute)
+        known = [meanings.get(text_key(text)) for _, text in todo]
+        rows = blend(lexical, [m or {} for m in known], index.position)
+        for r, item in enumerate(todo):
+            row = (rows.indices[rows.indptr[r] : rows.indptr[r + 1]].copy(),
+                   rows.data[rows.indptr[r] : rows.indptr[r + 1]].copy())  # fmt: skip
+            fresh[item] = row
+            if known[r] is not None or not normalise_text(item[1]):
+                _ROWS[item] = row
+    parts = [_ROWS.get(item) or fresh[item] for item in items]
+    indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(cols) for cols, _ in parts], out=indptr[1:])
+    cols = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, dtype=np.int32)
+    vals = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
+    return sp.csr_matrix((vals, cols, indptr), shape=(len(parts), index.n), dtype=np.float64)
 
 
 def seeker_occupations(
@@ -87,36 +112,19 @@ def seeker_occupations(
     one for what the seeker wrote about themselves (its meaning alone), and for each row the
     position of its seeker in ``profiles``: a seeker fits a vacancy as well as their best row
     does. ``compute``: embed texts not seen before (the worker only)."""
-    index = load_occupations()
-    titles: list[str] = []
+    items: list[tuple[str | None, str]] = []
     owner: list[int] = []
-    abouts: list[str] = []
-    about_owner: list[int] = []
     for i, profile in enumerate(profiles):
         for title in profile.desired_titles or ():
-            titles.append(title)
+            items.append((title, title))
             owner.append(i)
         if (getattr(profile, "about", "") or "").strip():
-            abouts.append(profile.about)
-            about_owner.append(i)
-    if not titles and not abouts:
-        return sp.csr_matrix((0, index.n), dtype=np.float64), np.zeros(0, dtype=np.int64)
-    lexical = index.title_matrix(titles).astype(np.float64).tocsr() if titles else None
-    # Own words are not a title: no words to match against labels, only their meaning.
-    rows = sp.vstack(
-        [
-            *([_blend(lexical, titles, compute=compute)] if titles else []),
-            *([_blend(None, abouts, compute=compute)] if abouts else []),
-        ]
-    ).tocsr()
-    return rows, np.asarray([*owner, *about_owner], dtype=np.int64)
+            items.append((None, profile.about))
+            owner.append(i)
+    return _occupation_rows(items, compute=compute), np.asarray(owner, dtype=np.int64)
 
 
 def vacancy_occupations(vacancies: Sequence[VacancyRow], *, compute: bool = False) -> sp.csr_matrix:
     """Return one row per vacancy over ESCO occupations: its title's words blended with what its
     title and description mean. ``compute``: embed texts not seen before (the worker only)."""
-    index = load_occupations()
-    if not vacancies:
-        return sp.csr_matrix((0, index.n), dtype=np.float64)
-    lexical = index.title_matrix([v.title for v in vacancies]).astype(np.float64).tocsr()
-    return _blend(lexical, [vacancy_text(v) for v in vacancies], compute=compute)
+    return _occupation_rows([(v.title, vacancy_text(v)) for v in vacancies], compute=compute)

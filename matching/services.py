@@ -399,6 +399,7 @@ def matches_recompute_all(
     today = today or timezone.localdate()
     profiles, converted = _active_seekers()
     vacancies = _matchable_vacancies()
+    phases.mark("load")
     _read_texts(profiles, vacancies, phases)
     result = _run(
         profiles,
@@ -485,6 +486,7 @@ def matches_recompute_some(
         )
         wanted.update(probe.matches.seeker_id.tolist())
     affected = [p for p in profiles if p.pk in wanted]
+    phases.mark("load")
     _read_texts(
         [p for p in profiles if p.pk in changed_s],
         [by_id[v] for v in changed_v if v in by_id],
