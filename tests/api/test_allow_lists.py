@@ -502,7 +502,8 @@ def test_employer_sees_a_candidates_fit_too_coarse_to_locate_them(world, as_user
     assert any(r["score"] != round(r["score"], 1) for r in mentor), "mentors keep the full fit"
     client.force_login(world["employer"])
     page = client.get(f"/vacancies/{world['vacancy'].pk}/candidates/").content.decode()
-    assert re.search(r">0\.\d<", page) and not re.search(r">0\.\d\d<", page)
+    # Shown as a percentage, in steps of ten.
+    assert re.search(r">\d?0%<", page) and not re.search(r">\d?[1-9]%<", page)
 
 
 def test_before_the_introduction_history_says_only_which_side_acted(world, as_user):
