@@ -50,6 +50,11 @@ __all__ = [
 
 TOP_K = 10  # nearest occupations kept per text
 FLOOR = 0.3  # a cosine below this says nothing about a text's occupation
+# A blended row's weights below this are dropped (then the row is renormalised): they make
+# pairs that share almost nothing, fill lists with them and cost a reasons build each. On the
+# tuning titles 0.1 ranked as well (MRR 0.958 against 0.953 without), 0.15 and 0.2 worse (0.949,
+# 0.938); on the demo town it wrote 93,862 rows instead of 97,144.
+MIN_SHARE = 0.1
 OCCUPATIONS_FILE = DATA_DIR / "esco_occupations.csv.gz"
 
 # Skills named in a text (a vacancy's description, a seeker's own words) are read clause by clause
@@ -149,9 +154,17 @@ def blend(
                 vals.append(weight)
     meaning_rows = sp.csr_matrix((vals, (rows, cols)), shape=lexical.shape, dtype=np.float64)
     mixed = weights.TITLE_LEXICAL * lexical + weights.TEXT_MEANING * meaning_rows
-    norms = np.sqrt(np.asarray(mixed.multiply(mixed).sum(axis=1)).ravel())
+    mixed = sp.csr_matrix(sp.diags(1.0 / _norms(mixed)) @ mixed)
+    # Occupations with a small share of a row make pairs that share almost nothing: dropped.
+    mixed.data[mixed.data < MIN_SHARE] = 0.0
+    mixed.eliminate_zeros()
+    return sp.csr_matrix(sp.diags(1.0 / _norms(mixed)) @ mixed)
+
+
+def _norms(matrix: sp.csr_matrix) -> np.ndarray:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0.0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ mixed)
+    return norms
 
 
 def clauses(text: str) -> list[str]:
