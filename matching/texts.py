@@ -79,9 +79,12 @@ def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, lis
     if todo and compute:
         text_meanings([wanted[k] for k in todo], compute=True)  # the row to hold them
         for key in todo:
-            found = _skills_named(wanted[key])
-            TextMeaning.objects.filter(key=key).update(skills=found)
-            stored[key] = found
+            stored[key] = _skills_named(wanted[key])
+        # Kept where the meaning's row is (none without the model: read again next time).
+        rows = list(TextMeaning.objects.filter(key__in=todo))
+        for row in rows:
+            row.skills = stored[row.key]
+        TextMeaning.objects.bulk_update(rows, ["skills"])
     return stored
 
 

@@ -207,6 +207,21 @@ _PREC_SYNONYM, _PREC_CURATED, _PREC_ESCO_PREFERRED, _PREC_ESCO_ALT = -1, 0, 1, 2
 _Match = tuple[int, float, bool]  # (label index or -1, rerank score, accepted)
 # (label index or -1, score, accepted, route, ranked pool of (concept index, score))
 _Result = tuple[int, float, bool, str, tuple[tuple[int, float], ...]]
+
+
+def _result(label_i: int, score: float, accepted: bool, route: str, pool: dict) -> _Result:
+    """A phrase's result: its answer, and the ``CANDIDATE_POOL`` best of ``pool`` ({concept:
+    (ranking key, confidence)}) by key, each with its confidence clipped to [0, 1]."""
+    ranked = sorted(pool.items(), key=lambda kv: -kv[1][0])[:CANDIDATE_POOL]
+    return (
+        label_i,
+        score,
+        accepted,
+        route,
+        tuple((c, min(1.0, max(0.0, sc))) for c, (_, sc) in ranked),
+    )
+
+
 _STOPWORDS = frozenset("a an and or the of for in on to with by at from as into".split())
 _SUFFIXES = frozenset("s es d ed r er ers ing ings ment ments ly al".split())
 _LEAD_VERBS = frozenset(
@@ -991,14 +1006,7 @@ class SkillTaxonomy:
                 keys[c] = (key, s)
         if answer is not None:
             keys[answer] = (np.inf, score)
-        ranked = sorted(keys.items(), key=lambda kv: -kv[1][0])[:CANDIDATE_POOL]
-        return (
-            label_i,
-            score,
-            accepted,
-            route,
-            tuple((c, min(1.0, max(0.0, sc))) for c, (_, sc) in ranked),
-        )
+        return _result(label_i, score, accepted, route, keys)
 
     def _word_pool(self, text: str, pool: tuple) -> tuple[tuple[int, float], ...]:
         """``pool`` extended, up to CANDIDATE_POOL, with the concepts of labels that share the
@@ -1069,14 +1077,7 @@ class SkillTaxonomy:
             c = int(self.label_concept[li])
             if c not in pool or pool[c][0] < key:
                 pool[c] = (key, sc)
-        ranked = sorted(pool.items(), key=lambda kv: -kv[1][0])[:CANDIDATE_POOL]
-        return (
-            label_i,
-            score,
-            accepted,
-            route,
-            tuple((c, min(1.0, max(0.0, sc))) for c, (_, sc) in ranked),
-        )
+        return _result(label_i, score, accepted, route, pool)
 
     def _same_words(self, core: str, variants: list[str], near: list[int]):
         """Accept a label with the same bag of word lemmas as the phrase (or one of its
