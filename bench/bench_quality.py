@@ -321,7 +321,7 @@ def section_titles(args: argparse.Namespace) -> None:
     of the set's occupations a vacancy (ESCO label and description), everyone at one place, no
     skills; MRR and recall at 10 of the seeker's own occupation, beside character TF-IDF."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from quality_ranking import title_task
+    from quality_ranking import title_sweep, title_task
 
     print("== titles and tasks: rank the seeker's own occupation (engine rows vs TF-IDF)")
     parts = {"tuning": [r for r in read_rows(TITLE_TUNING_CSV) if r["set"] == "tuning"]}
@@ -340,12 +340,19 @@ def section_titles(args: argparse.Namespace) -> None:
                 f"recall@10 {fig['recall10']:.3f}"
             )
         print(f"  ({took:.1f} s)")
+    if args.sweep:
+        print(
+            "  tuning titles, engine rows under other settings (what the constants were chosen on):"
+        )
+        for name, fig in title_sweep(parts["tuning"], ROOT / "var" / "cache"):
+            print(f"    {name:28s} MRR {fig['mrr']:.3f}  recall@10 {fig['recall10']:.3f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tuning-only", action="store_true", help="skip the held-out part")
     ap.add_argument("--misses", action="store_true", help="list misses on the tuning part")
+    ap.add_argument("--sweep", action="store_true", help="the title task's settings, tuning part")
     args = ap.parse_args()
     print(machine_line())
     section_skill_phrases(args)

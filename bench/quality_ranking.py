@@ -33,9 +33,12 @@ def _figures(ranked: list[list[int]], truth: list[set[int]]) -> dict[str, float]
     return {"n": len(ranked), "mrr": float(np.mean(rr)), "recall10": float(np.mean(hit10))}
 
 
-def title_task(rows: list[dict], cache_dir: Path) -> dict[str, dict[str, float]]:
+def title_task(
+    rows: list[dict], cache_dir: Path, *, vacancy_title: str | None = None
+) -> dict[str, dict[str, float]]:
     """Return {"engine": figures, "tfidf": figures} for labelled title ``rows`` (columns of
-    ``uk_job_titles.csv``)."""
+    ``uk_job_titles.csv``). ``vacancy_title``: give every vacancy this title instead of its
+    occupation's label (its description alone then tells)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from matching.engine.core import match_all
@@ -53,9 +56,9 @@ def title_task(rows: list[dict], cache_dir: Path) -> dict[str, dict[str, float]]
         for r in rows
     ]
     titles = [r["title"] for r in rows]
-    vacancy_titles = [occupations[o]["preferred_label"] for o in targets]
-    vacancy_texts = [f"{occupations[o]['preferred_label']}. {occupations[o]['description']}"
-                     for o in targets]  # fmt: skip
+    vacancy_titles = [vacancy_title or occupations[o]["preferred_label"] for o in targets]
+    vacancy_texts = [f"{vacancy_titles[j]}. {occupations[o]['description']}"
+                     for j, o in enumerate(targets)]  # fmt: skip
 
     # The engine, everyone at one place, no skills: fit is occupation (and an equal journey).
     index = load_occupations()
@@ -99,3 +102,40 @@ def title_task(rows: list[dict], cache_dir: Path) -> dict[str, dict[str, float]]
     sims = (tfidf.transform(titles) @ tfidf.transform(vacancy_texts).T).toarray()
     baseline = _figures([list(np.argsort(-s, kind="stable")) for s in sims], truth)
     return {"engine": engine, "tfidf": baseline}
+
+
+def title_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str, float]]]:
+    """The title task on ``rows`` under the choices the engine's constants make: words or
+    meaning alone, the blend, an uninformative vacancy title, and the meaning rows' ``TOP_K``,
+    ``FLOOR`` and ``MIN_SHARE``. For tuning rows only: the constants were chosen on these."""
+    from matching.engine import meaning, weights
+
+    saved = {
+        (weights, "TITLE_LEXICAL"): weights.TITLE_LEXICAL,
+        (weights, "TEXT_MEANING"): weights.TEXT_MEANING,
+        (meaning, "TOP_K"): meaning.TOP_K,
+        (meaning, "FLOOR"): meaning.FLOOR,
+        (meaning, "MIN_SHARE"): meaning.MIN_SHARE,
+    }
+    variants = [
+        ("as set", {}, None),
+        ("words alone", {(weights, "TEXT_MEANING"): 0.0}, None),
+        ("meaning alone", {(weights, "TITLE_LEXICAL"): 0.0, (meaning, "MIN_SHARE"): 0.0}, None),
+        ("vacancy titled 'operative'", {}, "operative"),
+        *[
+            (f"TOP_K {k}, FLOOR {f}", {(meaning, "TOP_K"): k, (meaning, "FLOOR"): f}, None)
+            for k in (5, 10, 20)
+            for f in (0.0, 0.3)
+        ],
+        *[(f"MIN_SHARE {m}", {(meaning, "MIN_SHARE"): m}, None) for m in (0.0, 0.15, 0.2)],
+    ]
+    out = []
+    try:
+        for name, change, title in variants:
+            for (module, attr), value in saved.items():
+                setattr(module, attr, change.get((module, attr), value))
+            out.append((name, title_task(rows, cache_dir, vacancy_title=title)["engine"]))
+    finally:
+        for (module, attr), value in saved.items():
+            setattr(module, attr, value)
+    return out

@@ -10,13 +10,13 @@ is L2-normalised. Two texts then fit as the cosine of their rows: "forklift driv
 truck operator" meet on the occupations both are near, whatever their letters.
 
 Chosen on the tuning titles of ``matching/data/uk_job_titles.csv`` (never the held-out ones),
-as a ranking of 104 occupations (vacancy = ESCO label and description) for each title: embedding
-rows alone MRR 0.80, the lexical title mapper alone 0.92 (its labels are ESCO's own), the blend
-``weights.TITLE_LEXICAL`` / ``TEXT_MEANING`` 0.94; with the vacancy's title replaced by
-"operative" (only the description tells), the blend still reaches 0.91, where letters alone have
-nothing. Of {5, 10, 20} x {0, 0.3} there, ``FLOOR`` 0.3 was better and ``TOP_K`` 10 as good as
-20 (0.935 against 0.936 with the blend) at half the occupations per row, which is what the
-engine's sparse products pay for.
+as a ranking of 104 occupations (vacancy = ESCO label and description) for each title, with
+``bench/bench_quality.py --tuning-only --sweep``: meaning rows alone MRR 0.808, the lexical
+title mapper alone 0.945 (its labels are ESCO's own), the blend (``weights.TITLE_LEXICAL`` /
+``TEXT_MEANING``) 0.958; with every vacancy titled "operative", so that only the descriptions
+tell, the blend still reaches 0.933. Of ``TOP_K`` {5, 10, 20} x ``FLOOR`` {0, 0.3}, 10 with 0.3
+ranked as well as any (0.958) at half the occupations per row of 20, which is what the engine's
+sparse products pay for.
 
 Cost. The occupations are embedded once (about a minute of one core) and kept under the cache
 folder, keyed by the model and the data; a text after that is one embedding (a few ms, in the
@@ -52,8 +52,9 @@ TOP_K = 10  # nearest occupations kept per text
 FLOOR = 0.3  # a cosine below this says nothing about a text's occupation
 # A blended row's weights below this are dropped (then the row is renormalised): they make
 # pairs that share almost nothing, fill lists with them and cost a reasons build each. On the
-# tuning titles 0.1 ranked as well (MRR 0.958 against 0.953 without), 0.15 and 0.2 worse (0.949,
-# 0.938); on the demo town it wrote 93,862 rows instead of 97,144.
+# tuning titles (the same sweep) 0.1 ranked as well (MRR 0.958 against 0.953 without), 0.15
+# and 0.2 worse (0.949, 0.938); ``bench/bench_service.py`` wrote 93,862 rows for the demo town
+# with it, 97,144 without.
 MIN_SHARE = 0.1
 OCCUPATIONS_FILE = DATA_DIR / "esco_occupations.csv.gz"
 
