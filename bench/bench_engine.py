@@ -168,7 +168,7 @@ def _baseline_and_exactness(name: str, town, result, seed: int) -> dict:
     rows = sorted(rng.sample(range(len(town.seekers)), n_seekers))
     t0 = time.perf_counter()
     vvecs = [ctx.skill_space.vacancy_vector(v) for v in town.vacancies]
-    vocc = [town.vacancy_occupations[j] for j in range(len(town.vacancies))]
+    vocc = [ref.occupation_items(town.vacancy_occupations[j]) for j in range(len(town.vacancies))]
     titles = ref.seeker_titles(town.seeker_occupations, town.occupation_owner, len(town.seekers))
     setup_s = time.perf_counter() - t0
 
@@ -180,7 +180,7 @@ def _baseline_and_exactness(name: str, town, result, seed: int) -> dict:
             seeker_vector=svec,
             vacancy_vector=vvec,
             seeker_occ=socc,
-            vacancy_occ_row=vrow,
+            vacancy_occ=vrow,
             travel=ctx.travel,
             use_occupations=ctx.use_occupations,
         )

@@ -12,16 +12,15 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-import orjson
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
-from matching.bulk import NUMPY, JSONText, delete_rows, insert_rows, select_rows
-from matching.engine.wording import stored
+from matching.bulk import delete_rows, insert_rows, select_rows
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
+from matching.rowreasons import RowReasons
 from matching.selectors import congestion_inputs, incremental_basis
 from seekers.models import SeekerProfile
 
@@ -158,7 +157,8 @@ SAME = 1e-9  # scores closer than this are unchanged (a fit summed in another or
 # its last bits): the row is kept, not rewritten
 
 
-def _chunks(ids: Sequence[int], size: int = CHUNK):
+def _chunks(ids: Sequence[int], size: int | None = None):
+    size = size or CHUNK
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
 
@@ -171,47 +171,6 @@ def _changed(old: tuple, new: tuple) -> bool:
         or abs(old[0] - new[0]) > SAME
         or abs(old[1] - new[1]) > SAME
     )
-
-
-class _Reasons:
-    """Reasons built and encoded once per pair, only for the rows a sync writes, in the compact
-    form rows store (``wording.stored``). A pair may be both a match (worded with what
-    congestion did to it in the seeker's list) and a candidate (without): its own reasons are
-    encoded once and the match's congestion appended."""
-
-    TAIL = b"null}"  # how the pair's own reasons end: ``"congestion": null``, the last key
-
-    def __init__(self, result: MatchResult):
-        from matching.engine.explain import ReasonBuilder
-
-        self.builder = ReasonBuilder(result)
-        self.own: dict[tuple[int, int], bytes] = {}
-        self.cache: dict[tuple[int, int, bool], JSONText] = {}
-        self.seconds = 0.0
-
-    def __call__(self, seeker_id: int, vacancy_id: int, *, places: bool = True) -> JSONText:
-        key = (seeker_id, vacancy_id, places)
-        if key not in self.cache:
-            began = time.perf_counter()
-            own = self.own.get(key[:2])
-            if own is None:
-                own = self.own[key[:2]] = orjson.dumps(
-                    self.builder.pair(seeker_id, vacancy_id), option=NUMPY
-                )
-                assert own.endswith(b',"congestion":' + self.TAIL)
-            if places:
-                congestion = stored({"congestion": self.builder.congestion(*key[:2])})
-                words = orjson.dumps(congestion["congestion"], option=NUMPY)
-                own = own[: -len(self.TAIL)] + words + b"}"
-            self.cache[key] = JSONText(own.decode())
-            self.seconds += time.perf_counter() - began
-        return self.cache[key]
-
-    def forget(self) -> None:
-        """Done with these seekers: drop what was built for them."""
-        self.own.clear()
-        self.cache.clear()
-        self.builder.forget_pairs()
 
 
 def _computed(result: MatchResult, seeker_ids: Sequence[int]) -> tuple[dict, dict]:
@@ -284,6 +243,13 @@ def _sync_chunk(
     counts["rows_kept"] += len(keep)
 
 
+def _rows_to_write(result: MatchResult) -> int:
+    """Roughly how many rows a full sync of ``result`` will write: its rows less those stored
+    (stored rows mostly stay as they are)."""
+    computed = len(result.matches.seeker_id) + len(result.candidates.seeker_id)
+    return computed - SeekerMatch.objects.count() - Candidate.objects.count()
+
+
 def _sync_rows(
     result: MatchResult,
     now,
@@ -307,39 +273,47 @@ def _sync_rows(
         return s in force_s or v in force_v
 
     counts = {"rows_written": 0, "rows_deleted": 0, "rows_kept": 0}
-    match_reasons = _Reasons(result)
+    match_reasons = RowReasons(result)
     matches, candidates = _computed(result, seeker_ids)
     scope, list_reasons, match_ids, list_ids = None, match_reasons, set(seeker_ids), set(seeker_ids)
     if lists is not None:
         listed_result, vacancy_ids, list_ids = lists[0], lists[1], set(lists[2])
         candidates = _computed(listed_result, list_ids)[1] if listed_result is not None else {}
-        list_reasons = _Reasons(listed_result) if listed_result is not None else match_reasons
+        list_reasons = RowReasons(listed_result) if listed_result is not None else match_reasons
 
         def scope(s: int, v: int) -> bool:
             return v in vacancy_ids
 
-    for chunk in _chunks(sorted(match_ids | list_ids)):
-        with transaction.atomic():
-            # One sync of a seeker's rows at a time (a drain and a full run can overlap): lock
-            # their profiles, in id order so two syncs never wait on each other in a circle.
-            # (SQLite takes its one write lock at BEGIN already.)
-            list(
-                SeekerProfile.objects.select_for_update()
-                .filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            common = dict(forced=forced, now=now, counts=counts)
-            mine = [s for s in chunk if s in match_ids]
-            if mine:
-                _sync_chunk(SeekerMatch, matches, mine, reasons=match_reasons, **common)
-            mine = [s for s in chunk if s in list_ids]
-            if mine:
-                _sync_chunk(
-                    Candidate, candidates, mine, reasons=list_reasons, scope=scope, **common
+    chunks = list(_chunks(sorted(match_ids | list_ids)))
+    if lists is None:
+        match_reasons.build_ahead(chunks, rows=_rows_to_write(result))
+    try:
+        for chunk in chunks:
+            with transaction.atomic():
+                # One sync of a seeker's rows at a time (a drain and a full run can overlap):
+                # lock their profiles, in id order so two syncs never wait on each other in a
+                # circle. (SQLite takes its one write lock at BEGIN already.)
+                list(
+                    SeekerProfile.objects.select_for_update()
+                    .filter(pk__in=chunk)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
                 )
-        match_reasons.forget()
-        list_reasons.forget()
+                common = dict(forced=forced, now=now, counts=counts)
+                mine = [s for s in chunk if s in match_ids]
+                if mine:
+                    _sync_chunk(SeekerMatch, matches, mine, reasons=match_reasons, **common)
+                mine = [s for s in chunk if s in list_ids]
+                if mine:
+                    _sync_chunk(
+                        Candidate, candidates, mine, reasons=list_reasons, scope=scope, **common
+                    )
+            match_reasons.forget()
+            if list_reasons is not match_reasons:
+                list_reasons.forget()
+    finally:
+        match_reasons.close()
+    counts["reasons_from_child"] = match_reasons.from_child
     counts["reasons_s"] = match_reasons.seconds + (
         list_reasons.seconds if list_reasons is not match_reasons else 0.0
     )

@@ -21,7 +21,7 @@ from matching.engine import congestion as congestion_mod
 from matching.engine import reference as ref
 from matching.engine import weights
 from matching.engine.model import Congestion, Seeker, Vacancy
-from matching.engine.reference import Evaluation, evaluate, occupation_dicts
+from matching.engine.reference import Evaluation, evaluate, occupation_dicts, occupation_items
 from matching.engine.travel import MODE_LABELS
 from matching.engine.wording import congestion_causes, congestion_message
 
@@ -72,15 +72,14 @@ def explain(
     known to the batch (``MatchResult.reasons``), not to a single pair.
     """
     space = context.skill_space
-    vrow = sp.csr_matrix(vacancy_occupation_row) if vacancy_occupation_row is not None else None
     ev, reasons = _describe(
         seeker,
         vacancy,
         context,
-        space.seeker_vector(seeker.skills),
+        _seeker_skills(space, seeker),
         occupation_dicts(seeker_occupation_rows),
         space.vacancy_vector(vacancy),
-        vrow,
+        occupation_items(vacancy_occupation_row),
     )
     failures = tuple(
         {"code": c, "message": _failure_message(c, seeker, vacancy, ev, context)}
@@ -133,9 +132,9 @@ class ReasonBuilder:
         pair = (seeker_id, vacancy_id)
         described = self._pairs.get(pair)
         if described is None:
-            seeker, svec, socc = self._seeker_parts(seeker_id)
+            seeker, skills, socc = self._seeker_parts(seeker_id)
             vacancy, vvec, vrow, asked = self._vacancy_parts(vacancy_id)
-            _, described = _describe(seeker, vacancy, self.context, svec, socc, vvec, vrow, asked)
+            _, described = _describe(seeker, vacancy, self.context, skills, socc, vvec, vrow, asked)
             self._pairs[pair] = described
         return described
 
@@ -175,9 +174,9 @@ class ReasonBuilder:
         parts = self._seeker.get(seeker_id)
         if parts is None:
             seeker = self.result.seekers_by_id[seeker_id]
-            svec = self.context.skill_space.seeker_vector(seeker.skills)
+            skills = _seeker_skills(self.context.skill_space, seeker)
             socc = occupation_dicts(self.result.seeker_occupation_rows.get(seeker_id))
-            parts = self._seeker[seeker_id] = (seeker, svec, socc)
+            parts = self._seeker[seeker_id] = (seeker, skills, socc)
         return parts
 
     def _vacancy_parts(self, vacancy_id: int) -> tuple:
@@ -185,8 +184,7 @@ class ReasonBuilder:
         if parts is None:
             vacancy = self.result.index.vacancies_by_id[vacancy_id]
             vvec = self.context.skill_space.vacancy_vector(vacancy)
-            row = self.result.index.occupation_row(vacancy_id)
-            vrow = sp.csr_matrix(row) if row is not None else None
+            vrow = occupation_items(self.result.index.occupation_row(vacancy_id))
             asked = _asked(vacancy, vvec, self.context)
             parts = self._vacancy[vacancy_id] = (vacancy, vvec, vrow, asked)
         return parts
@@ -211,9 +209,26 @@ class ReasonBuilder:
 # --- one pair ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _SeekerSkills:
+    """A seeker's skills as one pair's reasons need them, made once per seeker: the normalised
+    vector, and the raw weights with their squared norm (for "what would help most")."""
+
+    vector: dict[str, float]
+    raw: dict[str, float]
+    norm2: float
+
+
+def _seeker_skills(space, seeker: Seeker) -> _SeekerSkills:
+    vector = space.seeker_vector(seeker.skills)
+    raw = {k: space.weight(k) for k in vector}
+    return _SeekerSkills(vector, raw, sum(w * w for w in raw.values()))
+
+
 def _describe(
-    seeker, vacancy, context, svec, socc, vvec, vrow, asked=None
+    seeker, vacancy, context, skills: _SeekerSkills, socc, vvec, vrow, asked=None
 ) -> tuple[Evaluation, dict]:
+    svec = skills.vector
     ev = evaluate(
         seeker,
         vacancy,
@@ -221,14 +236,19 @@ def _describe(
         seeker_vector=svec,
         vacancy_vector=vvec,
         seeker_occ=socc,
-        vacancy_occ_row=vrow,
+        vacancy_occ=vrow,
         travel=context.travel,
         use_occupations=context.use_occupations,
     )
     asked, entries = asked or _asked(vacancy, vvec, context)
-    matched = [k for k in asked if k in svec]
-    missing_essential = [k for k in asked if entries[k]["essential"] and k not in svec]
-    missing_optional = [k for k in asked if not entries[k]["essential"] and k not in svec]
+    matched, missing_essential, missing_optional = [], [], []
+    for k in asked:
+        if k in svec:
+            matched.append(k)
+        elif entries[k]["essential"]:
+            missing_essential.append(k)
+        else:
+            missing_optional.append(k)
     reasons = {
         "summary": "",
         "skills_matched": [entries[k] for k in matched],
@@ -254,7 +274,7 @@ def _describe(
     reasons["summary"] = _summary(seeker, vacancy, ev, len(matched), len(asked), context)
     if ev.is_match:
         reasons["help"] = _match_help(
-            seeker, vacancy, ev, svec, vvec, missing_essential, missing_optional, context
+            ev, skills, vvec, missing_essential, missing_optional, context
         )
     return ev, reasons
 
@@ -291,22 +311,20 @@ def _summary(seeker, vacancy, ev: Evaluation, held: int, asked: int, context) ->
     return "; ".join(parts) + "."
 
 
-def _match_help(seeker, vacancy, ev, svec, vvec, missing_essential, missing_optional, context):
+def _match_help(ev, skills: _SeekerSkills, vvec, missing_essential, missing_optional, context):
     """Return one sentence: the missing skill whose addition would raise the fit most."""
     if not missing_essential and not missing_optional:
         return "You have every skill this job asks for: it is worth applying."
     space = context.skill_space
-    raw = {k: space.weight(k) for k in svec}
-    norm2 = sum(w * w for w in raw.values())
-    dot = sum(raw[k] * vvec[k] for k in raw if k in vvec)
+    raw, norm2 = skills.raw, skills.norm2
+    dot = sum(w * vvec[k] for k, w in raw.items() if k in vvec)
     w_skill, w_occ, w_travel = weights.score_weights(context.use_occupations)
     rest = w_occ * ev.occupation + w_travel * ev.travel
     best = None
     for key in [*missing_essential, *missing_optional]:
         # The fit if the seeker added ``key``: their vector gains it (and its norm grows).
         w = space.weight(key)
-        skills = (dot + w * vvec[key]) / math.sqrt(norm2 + w * w)
-        fit = w_skill * skills + rest
+        fit = w_skill * ((dot + w * vvec[key]) / math.sqrt(norm2 + w * w)) + rest
         if ev.essential:
             missing = ev.missing_essential - (1 if key in missing_essential else 0)
             fit *= 1.0 - weights.ESSENTIAL_PENALTY * missing / ev.essential

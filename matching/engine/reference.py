@@ -25,6 +25,7 @@ __all__ = [
     "brute_force_top_k",
     "evaluate",
     "occupation_dicts",
+    "occupation_items",
     "seeker_titles",
     "vacancy_failures",
 ]
@@ -86,18 +87,27 @@ def occupation_dicts(rows: sp.spmatrix | None) -> list[dict[int, float]]:
     ]
 
 
+def occupation_items(row: sp.spmatrix | None) -> list[tuple[int, float]] | None:
+    """Return a vacancy's title row as (column, value) pairs in its stored order (None: no row),
+    the form ``evaluate`` takes (made once per vacancy, not once per pair)."""
+    if row is None:
+        return None
+    row = sp.csr_matrix(row)
+    return list(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+
+
 def occupation_fit(
-    seeker_titles: Sequence[Mapping[int, float]], vacancy_row: sp.csr_matrix | None
+    seeker_titles: Sequence[Mapping[int, float]], vacancy_items: Sequence[tuple[int, float]] | None
 ) -> float:
     """Return the best cosine of the seeker's title rows with the vacancy's title row (0 with no
-    titles): as ``occupations.occupation_fit``, summed in the vacancy row's stored order."""
-    if vacancy_row is None:
+    titles): as ``occupations.occupation_fit``, summed in the vacancy row's stored order
+    (``vacancy_items`` from ``occupation_items``)."""
+    if vacancy_items is None:
         return 0.0
     best = 0.0
-    cols, vals = vacancy_row.indices.tolist(), vacancy_row.data.tolist()
     for title in seeker_titles:
         total = 0.0
-        for col, val in zip(cols, vals, strict=True):
+        for col, val in vacancy_items:
             total += title.get(col, 0.0) * val
         best = max(best, total)
     return best
@@ -111,12 +121,13 @@ def evaluate(
     seeker_vector: Mapping[str, float],
     vacancy_vector: Mapping[str, float],
     seeker_occ: Sequence[Mapping[int, float]],
-    vacancy_occ_row: sp.csr_matrix | None,
+    vacancy_occ: Sequence[tuple[int, float]] | None,
     travel: TravelTimes,
     use_occupations: bool,
 ) -> Evaluation:
     """Return the evaluation of one pair (vectors from ``SkillSpace``; ``seeker_occ`` one dict
-    per desired title, from ``occupation_dicts``)."""
+    per desired title, from ``occupation_dicts``; ``vacancy_occ`` the vacancy's title row from
+    ``occupation_items``)."""
     ev = Evaluation(failures=vacancy_failures(vacancy, today))
     _travel(ev, seeker, vacancy, travel)
     if not seeker.hours_min <= vacancy.hours_per_week <= seeker.hours_max:
@@ -127,7 +138,7 @@ def evaluate(
     for key, weight in vacancy_vector.items():
         skills += seeker_vector.get(key, 0.0) * weight
     ev.skills = skills
-    ev.occupation = occupation_fit(seeker_occ, vacancy_occ_row) if use_occupations else 0.0
+    ev.occupation = occupation_fit(seeker_occ, vacancy_occ) if use_occupations else 0.0
     if ev.skills == 0.0 and ev.occupation == 0.0:
         ev.failures.append(NOTHING_IN_COMMON)
     essential = set(vacancy.essential_skills)
@@ -208,7 +219,7 @@ def brute_force_top_k(
                 seeker_vector=svec,
                 vacancy_vector=vvec,
                 seeker_occ=socc,
-                vacancy_occ_row=vrow,
+                vacancy_occ=vrow,
                 travel=travel,
                 use_occupations=use_occupations,
             )
@@ -236,8 +247,8 @@ def seeker_titles(
     return out
 
 
-def _rows(matrix: sp.csr_matrix | None, n: int) -> list[sp.csr_matrix | None]:
+def _rows(matrix: sp.csr_matrix | None, n: int) -> list[list[tuple[int, float]] | None]:
     if matrix is None:
         return [None] * n
     matrix = sp.csr_matrix(matrix)
-    return [matrix[r] for r in range(n)]
+    return [occupation_items(matrix[r]) for r in range(n)]

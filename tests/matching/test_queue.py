@@ -347,3 +347,37 @@ def test_a_vacancy_posted_far_away_changes_nobody_here(busy_town):
     run = services.recomputes_drain()
     assert run.stats["seekers_recomputed"] == 0 and run.stats["rows_written"] == 0
     assert _snapshot() == before
+
+
+def _stored_reasons() -> list[tuple]:
+    from matching.models import Candidate
+
+    rows = [("match", *r) for r in SeekerMatch.objects.values_list("seeker_id", "vacancy_id")]
+    matches = dict(zip(rows, SeekerMatch.objects.values_list("reasons", flat=True), strict=True))
+    pairs = Candidate.objects.values_list("seeker_id", "vacancy_id", "reasons")
+    return sorted(matches.items()) + sorted((("list", s, v), r) for s, v, r in pairs)
+
+
+@pytest.mark.django_db
+def test_reasons_built_in_a_second_process_are_the_same(busy_town, monkeypatch):
+    """A large write has its reasons built ahead in a forked child: the rows come out the same
+    as built in process, and the run says how many rows the child built."""
+    from matching import rowreasons
+    from matching.models import Candidate
+
+    monkeypatch.setattr(rowreasons, "AHEAD_MIN_ROWS", 1)
+    monkeypatch.setattr(services, "CHUNK", 7)  # several chunks, so the child works ahead
+
+    def cold_run() -> tuple[list, dict]:
+        SeekerMatch.objects.all().delete()
+        Candidate.objects.all().delete()
+        run = services.matches_recompute_all()
+        return _stored_reasons(), run.stats
+
+    monkeypatch.setenv("JOBMATCH_REASON_PROCESS", "off")
+    in_process, stats = cold_run()
+    assert stats["reasons_from_child"] == 0
+    monkeypatch.setenv("JOBMATCH_REASON_PROCESS", "auto")
+    ahead, stats = cold_run()
+    assert stats["reasons_from_child"] == stats["rows_written"] > 0
+    assert ahead == in_process
