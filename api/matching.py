@@ -179,10 +179,10 @@ class EmployerCandidateSerializer(serializers.Serializer):
         return [s["label"] for s in row.seeker.skills if s.get("id") and s.get("label")]
 
     def get_skills_matched(self, row) -> list[str]:
-        return [s["label"] for s in row.reasons.get("skills_matched", [])]
+        return row.skills_named("skills_matched")
 
     def get_skills_missing_essential(self, row) -> list[str]:
-        return [s["label"] for s in row.reasons.get("skills_missing_essential", [])]
+        return row.skills_named("skills_missing_essential")
 
     def get_distance_band(self, row) -> str | None:
         return distance_band(row.reasons.get("distance_km"))

@@ -66,6 +66,22 @@ def delete_rows(model: type[models.Model], pks: Sequence[int]) -> None:
         )
 
 
+def delete_rows_except(model: type[models.Model], column: str, ids) -> None:
+    """Delete ``model``'s rows whose ``column`` is not among ``ids``, in one statement (for
+    tables nothing refers to). The ids are a set the server hashes once (PostgreSQL 15 tests
+    ``NOT (column = ANY(...))`` against each id in turn: a second for the demo town's rows)."""
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        among = "SELECT unnest(%s::bigint[])"
+    else:
+        among = "SELECT value FROM json_each(%s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} NOT IN ({among})",
+            [ids_param(ids)],
+        )
+
+
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
     """Insert ``rows`` (tuples in ``columns`` order; JSON fields as Python objects). Must run
     inside the caller's transaction; ``rows`` may be a generator (on PostgreSQL the rows stream

@@ -109,6 +109,13 @@ class Candidate(models.Model):
 
         return worded(self.reasons)
 
+    def skills_named(self, which: str) -> list[str]:
+        """The labels of the pair's ``which`` skills ("skills_matched",
+        "skills_missing_essential"): the vacancy's words, never the seeker's."""
+        from matching.engine.wording import skill_labels
+
+        return skill_labels(self.reasons, which)
+
 
 class PendingRecompute(models.Model):
     """A seeker or vacancy whose matches are out of date: the queue's truth. Written in the same

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
-from matching.bulk import delete_rows, insert_rows, select_rows
+from matching.bulk import delete_rows, delete_rows_except, insert_rows, select_rows
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from matching.rowreasons import RowReasons
 from matching.selectors import congestion_inputs, incremental_basis
@@ -389,9 +389,9 @@ def matches_recompute_all(
     counts = _sync_rows(result, now, ids)
     with transaction.atomic():
         # Rows of seekers no longer active, and of vacancies no longer matchable.
-        SeekerMatch.objects.exclude(seeker_id__in=ids).delete()
-        Candidate.objects.exclude(seeker_id__in=ids).delete()
-        Candidate.objects.exclude(vacancy_id__in=[v.id for v in result.index.vacancies]).delete()
+        delete_rows_except(SeekerMatch, "seeker_id", ids)
+        delete_rows_except(Candidate, "seeker_id", ids)
+        delete_rows_except(Candidate, "vacancy_id", [v.id for v in result.index.vacancies])
         PendingRecompute.objects.filter(changed_at__lte=started, claimed_at__isnull=True).delete()
     # Whatever changed while this run went on may have been written over with what it read
     # before: queue it again.

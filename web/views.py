@@ -153,8 +153,8 @@ def candidates(request, vacancy_id: int):
         {
             "pseudonym": pseudonym(employer_id=vacancy.employer_id, seeker_id=r.seeker_id),
             "score": fit_for_employer(r.score),
-            "matched": [s["label"] for s in r.reasons.get("skills_matched", [])],
-            "missing": [s["label"] for s in r.reasons.get("skills_missing_essential", [])],
+            "matched": r.skills_named("skills_matched"),
+            "missing": r.skills_named("skills_missing_essential"),
             "hours": f"{r.seeker.hours_min} to {r.seeker.hours_max}",
         }
         for r in rows

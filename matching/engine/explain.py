@@ -22,8 +22,7 @@ from matching.engine import reference as ref
 from matching.engine import weights
 from matching.engine.model import Congestion, Seeker, Vacancy
 from matching.engine.reference import Evaluation, evaluate, occupation_dicts, occupation_items
-from matching.engine.travel import MODE_LABELS
-from matching.engine.wording import congestion_causes, congestion_message
+from matching.engine.wording import MODE_LABELS, congestion_causes, congestion_message, shown
 
 if TYPE_CHECKING:
     from matching.engine.core import MatchContext, MatchResult
@@ -81,6 +80,7 @@ def explain(
         space.vacancy_vector(vacancy),
         occupation_items(vacancy_occupation_row),
     )
+    reasons = shown(reasons)
     failures = tuple(
         {"code": c, "message": _failure_message(c, seeker, vacancy, ev, context)}
         for c in ev.failures
@@ -121,14 +121,14 @@ class ReasonBuilder:
         """The pair's reasons. ``places``: with what congestion did to the pair in its seeker's
         list (the places moved, whether it was left over); without, as a vacancy's candidate
         list shows it, ordered by fit alone, where congestion plays no part."""
-        reasons = dict(self.pair(seeker_id, vacancy_id))
+        reasons = shown(self.pair(seeker_id, vacancy_id))
         if places:
             reasons["congestion"] = self.congestion(seeker_id, vacancy_id)
         return reasons
 
     def pair(self, seeker_id: int, vacancy_id: int) -> dict:
-        """The pair's own reasons, congestion left out (None, the last key): shared, do not
-        change it."""
+        """The pair's own reasons as rows store them (``wording``), congestion left out (None,
+        the last key): shared, do not change it."""
         pair = (seeker_id, vacancy_id)
         described = self._pairs.get(pair)
         if described is None:
@@ -245,22 +245,20 @@ def _describe(
     for k in asked:
         if k in svec:
             matched.append(k)
-        elif entries[k]["essential"]:
+        elif entries[k][2]:
             missing_essential.append(k)
         else:
             missing_optional.append(k)
     reasons = {
-        "summary": "",
         "skills_matched": [entries[k] for k in matched],
-        "skills_missing_essential": [entries[k] for k in missing_essential],
-        "skills_missing_optional": [entries[k] for k in missing_optional],
-        "skills_asked": len(asked),
+        "skills_missing_essential": [entries[k][:2] for k in missing_essential],
+        "skills_missing_optional": [entries[k][:2] for k in missing_optional],
         "occupation_fit": round(ev.occupation, 3),
         "remote": vacancy.remote,
         "distance_km": None if ev.distance_m is None else round(ev.distance_m / 1000.0, 1),
         "minutes_by_mode": {m: round(t) for m, t in ev.minutes.items()},
+        "mode": ev.best_mode,
         "minutes_are_estimate": bool(getattr(context.travel, "is_estimate", True)),
-        "help": "",
         "fit": None if ev.fit is None else round(ev.fit, 4),
         "fit_parts": {
             "skills": round(ev.skills, 4),
@@ -269,11 +267,11 @@ def _describe(
             "essential_missing": ev.missing_essential,
             "essential_asked": ev.essential,
         },
+        "help": None,
         "congestion": None,
     }
-    reasons["summary"] = _summary(seeker, vacancy, ev, len(matched), len(asked), context)
-    if ev.is_match:
-        reasons["help"] = _match_help(
+    if ev.is_match and (missing_essential or missing_optional):
+        reasons["help"] = _best_addition(
             ev, skills, vvec, missing_essential, missing_optional, context
         )
     return ev, reasons
@@ -281,40 +279,16 @@ def _describe(
 
 def _asked(vacancy: Vacancy, vvec: Mapping[str, float], context) -> tuple[list[str], dict]:
     """Return the vacancy's asked keys, most important first (its own weight for the skill, then
-    the label), and a {"key", "label", "essential"} entry per key. Entries are shared between
+    the label), and a [key, label, essential] entry per key. Entries are shared between
     the reasons of one vacancy's pairs: read them, do not change them."""
     essential = set(vacancy.essential_skills)
-    entries = {
-        k: {"key": k, "label": context.label(k), "essential": k in essential}
-        for k in vacancy.asked_skills()
-    }
-    asked = sorted(entries, key=lambda k: (-vvec.get(k, 0.0), entries[k]["label"]))
+    entries = {k: [k, context.label(k), k in essential] for k in vacancy.asked_skills()}
+    asked = sorted(entries, key=lambda k: (-vvec.get(k, 0.0), entries[k][1]))
     return asked, entries
 
 
-def _summary(seeker, vacancy, ev: Evaluation, held: int, asked: int, context) -> str:
-    parts = []
-    if asked:
-        parts.append(f"You have {held} of the {asked} skills asked")
-    else:
-        parts.append("It asks for no particular skills")
-    if context.use_occupations and ev.occupation >= 0.5:
-        parts.append("it is the kind of job you are looking for")
-    if vacancy.remote:
-        parts.append("it is remote, with no journey")
-    elif ev.best_mode is not None:
-        minutes = ev.minutes[ev.best_mode]
-        parts.append(
-            f"about {round(minutes)} min {MODE_LABELS[ev.best_mode]} ({ev.distance_m / 1000:.1f}"
-            f" km{', estimate' if getattr(context.travel, 'is_estimate', True) else ''})"
-        )
-    return "; ".join(parts) + "."
-
-
-def _match_help(ev, skills: _SeekerSkills, vvec, missing_essential, missing_optional, context):
-    """Return one sentence: the missing skill whose addition would raise the fit most."""
-    if not missing_essential and not missing_optional:
-        return "You have every skill this job asks for: it is worth applying."
+def _best_addition(ev, skills: _SeekerSkills, vvec, missing_essential, missing_optional, context):
+    """Return [the missing skill whose addition would raise the fit most, the fit with it]."""
     space = context.skill_space
     raw, norm2 = skills.raw, skills.norm2
     dot = sum(w * vvec[k] for k, w in raw.items() if k in vvec)
@@ -331,14 +305,7 @@ def _match_help(ev, skills: _SeekerSkills, vvec, missing_essential, missing_opti
         candidate = (ev.fit - fit, context.label(key), key)
         if best is None or candidate < best:
             best = candidate
-    gain, label, key = -best[0], best[1], best[2]
-    after = ev.fit + gain
-    if key in missing_essential:
-        return (
-            f"Add {label}: it is essential for this job, and your fit would rise from "
-            f"{ev.fit:.0%} to {after:.0%}."
-        )
-    return f"Add {label}: it would raise your fit from {ev.fit:.0%} to {after:.0%}."
+    return [best[2], round(ev.fit - best[0], 4)]
 
 
 def _congestion(vacancy: Vacancy, congestion: Congestion, *, moved, crowded: bool, demand: int):

@@ -23,13 +23,6 @@ from matching.engine import weights
 
 __all__ = ["ESTIMATED_TRAVEL", "EstimatedTravel", "TravelTimes", "distance_m", "mode_mask"]
 
-MODE_LABELS = {
-    "walk": "on foot",
-    "cycle": "by bike",
-    "public_transport": "by bus or train",
-    "car": "by car",
-}
-
 
 @runtime_checkable
 class TravelTimes(Protocol):

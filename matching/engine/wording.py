@@ -1,11 +1,109 @@
-"""Wording of congestion, kept apart so a read can word it from the numbers a row stores and the
-pair's places at read time (stored rows keep numbers, not sentences: a town's full run writes
-tens of thousands of rows, and the sentences were a third of their size). Plain Python, no
-imports: pages and the API use it without loading the engine."""
+"""Wording of a pair's reasons, kept apart so a read can word them from the numbers a row stores
+and the pair's places at read time. Stored rows keep numbers, not sentences, and skills as
+[key, label] pairs: a town's full run writes tens of thousands of rows, and the words were a
+third of their size. Plain Python, no imports: pages and the API use it without loading the
+engine.
+
+A pair as stored (``explain.ReasonBuilder.pair``): ``skills_matched`` as [key, label, essential],
+``skills_missing_essential`` and ``skills_missing_optional`` as [key, label], most important
+first; ``remote``, ``distance_km``, ``minutes_by_mode``, ``mode`` (the quickest way within the
+seeker's limit), ``minutes_are_estimate``, ``fit``, ``fit_parts``, ``occupation_fit``, ``help``
+([the missing skill that would raise the fit most, the fit with it] or None) and
+``congestion`` (numbers). ``shown`` turns it into what the API and pages show: skills as
+{"key", "label", "essential"}, ``skills_asked``, a ``summary`` and a ``help`` sentence.
+"""
 
 from __future__ import annotations
 
 WORDED = ("causes", "message")  # keys of a pair's congestion that are words, made at read
+SHOWN = ("summary",)  # a pair stored before skills were pairs: already worded
+
+MODE_LABELS = {
+    "walk": "on foot",
+    "cycle": "by bike",
+    "public_transport": "by bus or train",
+    "car": "by car",
+}
+
+
+def shown(reasons: dict) -> dict:
+    """Return a stored pair's reasons as shown (its congestion left as it is: ``worded``)."""
+    if "summary" in reasons:
+        return reasons
+    matched = [
+        {"key": k, "label": label, "essential": e} for k, label, e in reasons["skills_matched"]
+    ]
+    essential = [
+        {"key": k, "label": label, "essential": True}
+        for k, label in reasons["skills_missing_essential"]
+    ]
+    optional = [
+        {"key": k, "label": label, "essential": False}
+        for k, label in reasons["skills_missing_optional"]
+    ]
+    out = dict(reasons)
+    out.update(
+        skills_matched=matched,
+        skills_missing_essential=essential,
+        skills_missing_optional=optional,
+        skills_asked=len(matched) + len(essential) + len(optional),
+        summary=summary(reasons),
+        help=help_sentence(reasons),
+    )
+    out.pop("mode", None)
+    return out
+
+
+def skill_labels(reasons: dict, which: str) -> list[str]:
+    """The labels of a pair's ``which`` skills ("skills_matched", "skills_missing_essential",
+    "skills_missing_optional"), stored or shown."""
+    return [s["label"] if isinstance(s, dict) else s[1] for s in reasons.get(which, [])]
+
+
+def summary(reasons: dict) -> str:
+    """One sentence: the skills held of those asked, whether it is the kind of job wanted, the
+    journey (from a stored pair)."""
+    held = len(reasons["skills_matched"])
+    asked = (
+        held + len(reasons["skills_missing_essential"]) + len(reasons["skills_missing_optional"])
+    )
+    parts = [
+        f"You have {held} of the {asked} skills asked"
+        if asked
+        else "It asks for no particular skills"
+    ]
+    if reasons["fit_parts"]["occupation"] >= 0.5:
+        parts.append("it is the kind of job you are looking for")
+    mode = reasons.get("mode")
+    if reasons["remote"]:
+        parts.append("it is remote, with no journey")
+    elif mode is not None:
+        estimate = ", estimate" if reasons["minutes_are_estimate"] else ""
+        parts.append(
+            f"about {reasons['minutes_by_mode'][mode]} min {MODE_LABELS[mode]} "
+            f"({reasons['distance_km']:.1f} km{estimate})"
+        )
+    return "; ".join(parts) + "."
+
+
+def help_sentence(reasons: dict) -> str:
+    """One sentence: the missing skill that would raise the fit most, or that none is missing
+    (empty for a pair that is not a match)."""
+    if reasons.get("fit") is None:
+        return ""
+    best = reasons.get("help")
+    if best is None:
+        return "You have every skill this job asks for: it is worth applying."
+    key, after = best
+    fit = reasons["fit"]
+    for k, label in reasons["skills_missing_essential"]:
+        if k == key:
+            return (
+                f"Add {label}: it is essential for this job, and your fit would rise from "
+                f"{fit:.0%} to {after:.0%}."
+            )
+    label = next(label for k, label in reasons["skills_missing_optional"] if k == key)
+    return f"Add {label}: it would raise your fit from {fit:.0%} to {after:.0%}."
 
 
 def congestion_causes(info: dict) -> list[str]:
@@ -54,8 +152,9 @@ def stored(reasons: dict) -> dict:
 
 
 def worded(reasons: dict, *, moved: int | None = None) -> dict:
-    """Return stored reasons with the congestion worded, ``moved`` places down (by default the
-    places the run moved it)."""
+    """Return stored reasons as shown, the congestion worded, ``moved`` places down (by default
+    the places the run moved it)."""
+    reasons = shown(reasons)
     congestion = reasons.get("congestion")
     if not congestion:
         return reasons

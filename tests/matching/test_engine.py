@@ -185,6 +185,20 @@ def test_reasons_of_a_match_say_what_a_person_can_act_on():
     assert r["fit"] == pytest.approx(result.matches.for_seeker(1).fit[0], abs=1e-4)
 
 
+def test_rows_store_numbers_worded_at_read_as_the_run_words_them():
+    from matching.engine.explain import ReasonBuilder
+    from matching.engine.wording import stored, worded
+
+    job = vacancy(1, skills=("forklift", "warehouse", "first_aid", "typing"))
+    result = run([alice(travel_modes=("walk", "public_transport"))], [job])
+    builder = ReasonBuilder(result)
+    row = {**builder.pair(1, 1), **stored({"congestion": builder.congestion(1, 1)})}
+    assert "summary" not in row and "message" not in row["congestion"]
+    assert row["skills_missing_optional"] == [["typing", "touch typing"]]
+    assert row["mode"] == "public_transport" and row["help"][0] == "typing"
+    assert worded(row) == result.reasons(1, 1)
+
+
 def test_ties_are_broken_by_id_both_ways():
     twins = [vacancy(7), vacancy(3), vacancy(5)]  # identical but for their ids
     seekers = [alice(id=9), alice(id=4), alice(id=6)]
