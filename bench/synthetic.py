@@ -28,6 +28,9 @@ SECTOR_OCCUPATIONS = 150
 ZIPF_S = 1.07  # word-frequency-like exponent
 CENTRE = (445_000, 405_000)  # a point in the north of England, grid metres
 RADIUS_M = 30_000
+MEANING_COLUMNS = 10  # nearest occupations by meaning per text (meaning.TOP_K)
+MEANING_SHARE = 0.4  # their share of a row (weights.TEXT_MEANING)
+ABOUT_SHARE = 0.4  # seekers who wrote about themselves (as the demo town)
 TODAY = dt.date(2026, 3, 2)
 
 MODES = ("walk", "cycle", "public_transport", "car")
@@ -86,11 +89,22 @@ def _skill_lists(rng, n, sectors, pools, global_p, sector_p) -> list[list[int]]:
     return out
 
 
-def _occupation_rows(rng, sectors, titles_per_item, occ_pools):
+def _occupation_rows(rng, sectors, titles_per_item, occ_pools, meaning=False, about=None):
     """Return (rows, owner): one row per title (its nearest occupations, L2-normalised, like
-    matching/engine/occupations.py gives) and the item each row belongs to."""
+    matching/engine/occupations.py gives) and the item each row belongs to. ``meaning``: each
+    row also holds its text's nearest occupations by meaning (``MEANING_COLUMNS`` more, with
+    ``MEANING_SHARE`` of the weight, as ``matching/engine/meaning.py`` blends them); ``about``:
+    items (True) that get one more row of meaning alone (a seeker's own words)."""
     occ_p = _zipf(SECTOR_OCCUPATIONS)
     rows, cols, vals, owner = [], [], [], []
+
+    def add_meaning(r: int, s: int, share: float) -> None:
+        picks = rng.choice(SECTOR_OCCUPATIONS, size=MEANING_COLUMNS, p=occ_p)
+        for rank, pick in enumerate(dict.fromkeys(picks.tolist())):
+            rows.append(r)
+            cols.append(int(occ_pools[s, pick]))
+            vals.append(share * 0.9**rank)
+
     for item, (sector, n_titles) in enumerate(
         zip(sectors.tolist(), titles_per_item.tolist(), strict=True)
     ):
@@ -102,7 +116,13 @@ def _occupation_rows(rng, sectors, titles_per_item, occ_pools):
             for rank, pick in enumerate(dict.fromkeys(picks.tolist())):
                 rows.append(r)
                 cols.append(int(occ_pools[s, pick]))
-                vals.append(0.8**rank)
+                vals.append((1.0 - MEANING_SHARE if meaning else 1.0) * 0.8**rank)
+            if meaning:
+                add_meaning(r, s, MEANING_SHARE)
+        if about is not None and about[item]:
+            r = len(owner)
+            owner.append(item)
+            add_meaning(r, sector, 1.0)
     m = sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), OCCUPATIONS), dtype=np.float64)
     m.sum_duplicates()
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
@@ -110,8 +130,10 @@ def _occupation_rows(rng, sectors, titles_per_item, occ_pools):
     return sp.csr_matrix(sp.diags(1.0 / norms) @ m), np.asarray(owner, dtype=np.int64)
 
 
-def make_town(n_seekers: int, n_vacancies: int, seed: int = 4) -> Town:
-    """Return a synthetic town of ``n_seekers`` and ``n_vacancies`` (seeded)."""
+def make_town(n_seekers: int, n_vacancies: int, seed: int = 4, meaning: bool = False) -> Town:
+    """Return a synthetic town of ``n_seekers`` and ``n_vacancies`` (seeded). ``meaning``:
+    occupation rows as the service builds them with text meaning (denser rows, and a row of
+    the seeker's own words for ``ABOUT_SHARE`` of seekers)."""
     rng = np.random.default_rng(seed)
     global_p = _zipf(VOCABULARY)
     sector_p = _zipf(SECTOR_POOL)
@@ -196,8 +218,11 @@ def make_town(n_seekers: int, n_vacancies: int, seed: int = 4) -> Town:
         applications={j + 1: int(a) for j, a in enumerate(applications) if a},
         answer_rate={e + 1: float(r) for e, r in enumerate(rng.beta(4, 2, size=n_employers))},
     )
+    about = rng.random(n_seekers) < ABOUT_SHARE if meaning else None
     seeker_occ, owner = _occupation_rows(
-        rng, s_sector, rng.integers(0, 4, size=n_seekers), occ_pools
+        rng, s_sector, rng.integers(0, 4, size=n_seekers), occ_pools, meaning, about
     )
-    vacancy_occ, _ = _occupation_rows(rng, v_sector, np.ones(n_vacancies, dtype=int), occ_pools)
+    vacancy_occ, _ = _occupation_rows(
+        rng, v_sector, np.ones(n_vacancies, dtype=int), occ_pools, meaning
+    )
     return Town(seekers, vacancies, seeker_occ, owner, vacancy_occ, congestion, labels)
