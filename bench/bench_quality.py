@@ -18,8 +18,11 @@ Sections
                  alternative labels and the UK licence labels, answering its nearest label
                  always, and with a cosine threshold tuned on the tuning part only.
 
-Other sections (job titles, ranking) can be added as ``section_<name>(args)`` functions and
-called from ``main()``.
+  titles         each labelled job title a seeker, each occupation a vacancy: MRR and recall
+                 at 10 of the seeker's own occupation (``quality_ranking.title_task``).
+  adverts        hand-written UK adverts posted as vacancies, a seeker per advert typing its
+                 title (and its text): precision at 10 of same-category vacancies
+                 (``quality_ranking.advert_task``); held out whole, nothing tuned on it.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ SKILL_TUNING_CSV = DATA / "skill_phrases_tuning.csv"
 SKILL_HELDOUT_CSV = HELDOUT / "skill_phrases.csv"
 TITLE_TUNING_CSV = DATA / "uk_job_titles.csv"
 TITLE_HELDOUT_CSV = HELDOUT / "job_titles.csv"
+ADVERTS_HELDOUT_CSV = HELDOUT / "adverts.csv"
 TOP_K = 5
 
 # (top-1 id or None for "not recognised", ranked candidate ids, best first)
@@ -348,6 +352,24 @@ def section_titles(args: argparse.Namespace) -> None:
             print(f"    {name:28s} MRR {fig['mrr']:.3f}  recall@10 {fig['recall10']:.3f}")
 
 
+def section_adverts(args: argparse.Namespace) -> None:
+    """The advert task (``quality_ranking.advert_task``) on the hand-written adverts, all of
+    them held out: nothing is tuned on them, so ``--tuning-only`` skips the section."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from quality_ranking import advert_task
+
+    print("== adverts: precision at 10 of same-category vacancies (engine rows vs TF-IDF)")
+    if args.tuning_only:
+        print("  held out only: skipped")
+        return
+    rows = read_rows(ADVERTS_HELDOUT_CSV)
+    started = time.perf_counter()
+    figures = advert_task(rows, ROOT / "var" / "cache")
+    for name, p10 in figures.items():
+        print(f"  held-out {name:30s} n={len(rows):3d}  P@10 {p10:.3f}")
+    print(f"  ({time.perf_counter() - started:.1f} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tuning-only", action="store_true", help="skip the held-out part")
@@ -357,6 +379,7 @@ def main() -> None:
     print(machine_line())
     section_skill_phrases(args)
     section_titles(args)
+    section_adverts(args)
 
 
 if __name__ == "__main__":
