@@ -151,13 +151,17 @@ def _precision10(ranked: list[list[int]], categories: list[str]) -> float:
     return float(np.mean(shares))
 
 
-def advert_task(rows: list[dict], cache_dir: Path) -> dict[str, float]:
+def advert_task(
+    rows: list[dict], cache_dir: Path, *, vacancy_weights: tuple[float, float] | None = None
+) -> dict[str, float]:
     """The advert task: each advert (``title``, ``description``, ``category``) posted as a
     vacancy, everyone at one place, no skills typed; for each advert a seeker who typed its title
     as the job they want ("title"), and one who also wrote its description about themselves
     ("title and text"). Precision at 10 of same-category vacancies among the seeker's matches
     (by fit, its own advert left out), through the occupation rows the service builds, beside
-    word TF-IDF over title and description with the same queries. Returns {name: P@10}."""
+    word TF-IDF over title and description with the same queries. Returns {name: P@10}.
+    ``vacancy_weights``: (title words, text meaning) for the vacancies' rows instead of
+    ``weights.TITLE_LEXICAL`` and ``weights.TEXT_MEANING`` (a sweep's question)."""
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -175,7 +179,15 @@ def advert_task(rows: list[dict], cache_dir: Path) -> dict[str, float]:
     model = load_text_model()
     title_lexical = index.title_matrix(titles).astype(np.float64).tocsr()
     text_meaning = meaning.rows(model.embed(texts))
-    vacancy_rows = blend(title_lexical, text_meaning, index.position)
+    from matching.engine import weights
+
+    saved = weights.TITLE_LEXICAL, weights.TEXT_MEANING
+    try:
+        if vacancy_weights is not None:
+            weights.TITLE_LEXICAL, weights.TEXT_MEANING = vacancy_weights
+        vacancy_rows = blend(title_lexical, text_meaning, index.position)
+    finally:
+        weights.TITLE_LEXICAL, weights.TEXT_MEANING = saved
     title_rows = blend(title_lexical, meaning.rows(model.embed(titles)), index.position)
     own_words = blend(sp.csr_matrix(title_lexical.shape), meaning.rows(model.embed(
         [r["description"] for r in rows])), index.position)  # fmt: skip
@@ -221,4 +233,36 @@ def advert_task(rows: list[dict], cache_dir: Path) -> dict[str, float]:
     for name, queries in (("TF-IDF words, title", titles), ("TF-IDF words, title and text", texts)):
         sims = (tfidf.transform(queries) @ docs.T).toarray()
         out[name] = _precision10([list(np.argsort(-s, kind="stable")) for s in sims], categories)
+    return out
+
+
+def advert_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str, float]]]:
+    """The advert task on ``rows`` (tuning adverts only) under other settings: the blend's
+    weights for both sides, and for the vacancies alone (whose text says more than a title),
+    and the meaning rows' ``TOP_K`` and ``MIN_SHARE``."""
+    from matching.engine import meaning, weights
+
+    saved = {
+        (weights, "TITLE_LEXICAL"): weights.TITLE_LEXICAL,
+        (weights, "TEXT_MEANING"): weights.TEXT_MEANING,
+        (meaning, "TOP_K"): meaning.TOP_K,
+        (meaning, "MIN_SHARE"): meaning.MIN_SHARE,
+    }
+    variants = [("as set", {}, None)]
+    for lex in (0.8, 0.4, 0.2):
+        change = {(weights, "TITLE_LEXICAL"): lex, (weights, "TEXT_MEANING"): 1.0 - lex}
+        variants.append((f"both sides words {lex}", change, None))
+    for lex in (0.4, 0.3, 0.2, 0.0):
+        variants.append((f"vacancies words {lex}", {}, (lex, 1.0 - lex)))
+    variants += [(f"TOP_K {k}", {(meaning, "TOP_K"): k}, None) for k in (5, 20)]
+    variants += [(f"MIN_SHARE {m}", {(meaning, "MIN_SHARE"): m}, None) for m in (0.0, 0.2)]
+    out = []
+    try:
+        for name, change, vacancy_weights in variants:
+            for (module, attr), value in saved.items():
+                setattr(module, attr, change.get((module, attr), value))
+            out.append((name, advert_task(rows, cache_dir, vacancy_weights=vacancy_weights)))
+    finally:
+        for (module, attr), value in saved.items():
+            setattr(module, attr, value)
     return out
