@@ -85,17 +85,7 @@ def child_scale(name: str, seed: int, repeats: int) -> None:
 
     def run():
         wall, cpu = time.perf_counter(), time.process_time()
-        result = core.match_all(
-            town.seekers,
-            town.vacancies,
-            today=town.today,
-            seeker_occupations=town.seeker_occupations,
-            occupation_owner=town.occupation_owner,
-            vacancy_occupations=town.vacancy_occupations,
-            congestion=town.congestion,
-            labels=town.labels,
-            k=K,
-        )
+        result = _match_town(town)
         return result, time.perf_counter() - wall, time.process_time() - cpu
 
     result, out["wall_s"], out["cpu_s"] = run()
@@ -118,6 +108,23 @@ def child_scale(name: str, seed: int, repeats: int) -> None:
     emit(out)
 
 
+def _match_town(town):
+    """Both directions for every seeker and vacancy of ``town``, the full score as served."""
+    from matching.engine import core
+
+    return core.match_all(
+        town.seekers,
+        town.vacancies,
+        today=town.today,
+        seeker_occupations=town.seeker_occupations,
+        occupation_owner=town.occupation_owner,
+        vacancy_occupations=town.vacancy_occupations,
+        congestion=town.congestion,
+        labels=town.labels,
+        k=K,
+    )
+
+
 def child_meaning(name: str, seed: int, repeats: int) -> None:
     """The scale's run with text meaning in the occupation rows: wall times only."""
     from synthetic import make_town
@@ -130,17 +137,7 @@ def child_meaning(name: str, seed: int, repeats: int) -> None:
     walls = []
     for _ in range(repeats):
         wall = time.perf_counter()
-        result = core.match_all(
-            town.seekers,
-            town.vacancies,
-            today=town.today,
-            seeker_occupations=town.seeker_occupations,
-            occupation_owner=town.occupation_owner,
-            vacancy_occupations=town.vacancy_occupations,
-            congestion=town.congestion,
-            labels=town.labels,
-            k=K,
-        )
+        result = _match_town(town)
         walls.append(time.perf_counter() - wall)
         del result
     nnz = town.seeker_occupations.nnz + town.vacancy_occupations.nnz

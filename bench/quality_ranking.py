@@ -33,6 +33,44 @@ def _figures(ranked: list[list[int]], truth: list[set[int]]) -> dict[str, float]
     return {"n": len(ranked), "mrr": float(np.mean(rr)), "recall10": float(np.mean(hit10))}
 
 
+def _ranked_by_engine(
+    seeker_rows, owner: np.ndarray, vacancy_rows, n_seekers: int
+) -> list[list[int]]:
+    """Each seeker's vacancies (positions) best first by fit, as the engine ranks them with
+    everyone at one place and no skills: fit is occupation (and an equal journey). Seeker i owns
+    the rows where ``owner`` is i; vacancy j has row j of ``vacancy_rows``."""
+    from matching.engine.core import match_all
+    from matching.engine.model import Seeker, Vacancy
+
+    place = dict(easting=434000, northing=406000)
+    seekers = [
+        Seeker(id=i + 1, skills=(), travel_modes=("walk",), max_travel_minutes=60.0,
+               hours_min=0.0, hours_max=48.0, has_driving_licence=True, **place)
+        for i in range(n_seekers)
+    ]  # fmt: skip
+    vacancies = [
+        Vacancy(id=j + 1, employer_id=1, remote=False, skills=(), essential_skills=(),
+                hours_per_week=37.5, requires_driving_licence=False, status="open",
+                closing_date=None, positions=1, positions_filled=0, **place)
+        for j in range(vacancy_rows.shape[0])
+    ]  # fmt: skip
+    result = match_all(
+        seekers,
+        vacancies,
+        today=dt.date.today(),
+        seeker_occupations=seeker_rows,
+        occupation_owner=owner,
+        vacancy_occupations=vacancy_rows,
+        k=len(vacancies),
+    )
+    ranked = []
+    for i in range(n_seekers):
+        mine = result.matches.for_seeker(i + 1)
+        order = np.argsort(-mine.fit, kind="stable")  # by fit: congestion is not the question
+        ranked.append([int(v) - 1 for v in mine.vacancy_id[order]])
+    return ranked
+
+
 def title_task(
     rows: list[dict], cache_dir: Path, *, vacancy_title: str | None = None
 ) -> dict[str, dict[str, float]]:
@@ -41,9 +79,7 @@ def title_task(
     occupation's label (its description alone then tells)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from matching.engine.core import match_all
     from matching.engine.meaning import blend, load_occupation_meaning
-    from matching.engine.model import Seeker, Vacancy
     from matching.engine.occupations import load_occupations
     from matching.engine.textmodel import load_text_model
 
@@ -68,32 +104,7 @@ def title_task(
                         meaning.rows(model.embed(titles)), index.position)  # fmt: skip
     vacancy_rows = blend(index.title_matrix(vacancy_titles).astype(np.float64).tocsr(),
                          meaning.rows(model.embed(vacancy_texts)), index.position)  # fmt: skip
-    place = dict(easting=434000, northing=406000)
-    seekers = [
-        Seeker(id=i + 1, skills=(), travel_modes=("walk",), max_travel_minutes=60.0,
-               hours_min=0.0, hours_max=48.0, has_driving_licence=True, **place)
-        for i in range(len(rows))
-    ]  # fmt: skip
-    vacancies = [
-        Vacancy(id=j + 1, employer_id=1, remote=False, skills=(), essential_skills=(),
-                hours_per_week=37.5, requires_driving_licence=False, status="open",
-                closing_date=None, positions=1, positions_filled=0, **place)
-        for j in range(len(targets))
-    ]  # fmt: skip
-    result = match_all(
-        seekers,
-        vacancies,
-        today=dt.date.today(),
-        seeker_occupations=seeker_rows,
-        occupation_owner=np.arange(len(rows)),
-        vacancy_occupations=vacancy_rows,
-        k=len(targets),
-    )
-    ranked = []
-    for i in range(len(rows)):
-        mine = result.matches.for_seeker(i + 1)
-        order = np.argsort(-mine.fit, kind="stable")  # by fit: congestion is not the question
-        ranked.append([int(v) - 1 for v in mine.vacancy_id[order]])
+    ranked = _ranked_by_engine(seeker_rows, np.arange(len(rows)), vacancy_rows, len(rows))
     engine = _figures(ranked, truth)
 
     # Baseline: character n-gram TF-IDF over title and tasks.
@@ -165,9 +176,7 @@ def advert_task(
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from matching.engine.core import match_all
     from matching.engine.meaning import blend, load_occupation_meaning
-    from matching.engine.model import Seeker, Vacancy
     from matching.engine.occupations import load_occupations
     from matching.engine.textmodel import load_text_model
 
@@ -191,36 +200,10 @@ def advert_task(
     title_rows = blend(title_lexical, meaning.rows(model.embed(titles)), index.position)
     own_words = blend(sp.csr_matrix(title_lexical.shape), meaning.rows(model.embed(
         [r["description"] for r in rows])), index.position)  # fmt: skip
-    place = dict(easting=434000, northing=406000)
     n = len(rows)
-    vacancies = [
-        Vacancy(id=j + 1, employer_id=1, remote=False, skills=(), essential_skills=(),
-                hours_per_week=37.5, requires_driving_licence=False, status="open",
-                closing_date=None, positions=1, positions_filled=0, **place)
-        for j in range(n)
-    ]  # fmt: skip
 
     def engine(seeker_rows: sp.csr_matrix, owner: np.ndarray) -> float:
-        seekers = [
-            Seeker(id=i + 1, skills=(), travel_modes=("walk",), max_travel_minutes=60.0,
-                   hours_min=0.0, hours_max=48.0, has_driving_licence=True, **place)
-            for i in range(n)
-        ]  # fmt: skip
-        result = match_all(
-            seekers,
-            vacancies,
-            today=dt.date.today(),
-            seeker_occupations=seeker_rows,
-            occupation_owner=owner,
-            vacancy_occupations=vacancy_rows,
-            k=n,
-        )
-        ranked = []
-        for i in range(n):
-            mine = result.matches.for_seeker(i + 1)
-            order = np.argsort(-mine.fit, kind="stable")  # by fit: congestion is not the question
-            ranked.append([int(v) - 1 for v in mine.vacancy_id[order]])
-        return _precision10(ranked, categories)
+        return _precision10(_ranked_by_engine(seeker_rows, owner, vacancy_rows, n), categories)
 
     out = {
         "engine, title": engine(title_rows, np.arange(n)),
