@@ -48,6 +48,7 @@ SKILL_TUNING_CSV = DATA / "skill_phrases_tuning.csv"
 SKILL_HELDOUT_CSV = HELDOUT / "skill_phrases.csv"
 TITLE_TUNING_CSV = DATA / "uk_job_titles.csv"
 TITLE_HELDOUT_CSV = HELDOUT / "job_titles.csv"
+TITLE_DEV_CSV = DATA / "title_dev.csv"  # measured between held-out runs, never tuned on
 ADVERTS_TUNING_CSV = DATA / "adverts_tuning.csv"
 ADVERTS_HELDOUT_CSV = HELDOUT / "adverts.csv"
 TOP_K = 5
@@ -330,6 +331,8 @@ def section_titles(args: argparse.Namespace) -> None:
 
     print("== titles and tasks: rank the seeker's own occupation (engine rows vs TF-IDF)")
     parts = {"tuning": [r for r in read_rows(TITLE_TUNING_CSV) if r["set"] == "tuning"]}
+    if TITLE_DEV_CSV.exists():
+        parts["dev"] = read_rows(TITLE_DEV_CSV)
     if not args.tuning_only:
         parts["held-out"] = read_rows(TITLE_HELDOUT_CSV)
     for part, rows in parts.items():

@@ -72,15 +72,16 @@ def _ranked_by_engine(
 
 
 def title_task(
-    rows: list[dict], cache_dir: Path, *, vacancy_title: str | None = None
+    rows: list[dict], cache_dir: Path, *, vacancy_title: str | None = None, index=None
 ) -> dict[str, dict[str, float]]:
     """Return {"engine": figures, "tfidf": figures} for labelled title ``rows`` (columns of
     ``uk_job_titles.csv``). ``vacancy_title``: give every vacancy this title instead of its
-    occupation's label (its description alone then tells)."""
+    occupation's label (its description alone then tells). ``index``: the occupation index to
+    search (by default one without the UK title aliases equal to these titles)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from matching.engine.meaning import blend, load_occupation_meaning
-    from matching.engine.occupations import load_occupations
+    from matching.engine.occupations import build_index
     from matching.engine.textmodel import load_text_model
 
     occupations = _occupations()
@@ -92,12 +93,12 @@ def title_task(
         for r in rows
     ]
     titles = [r["title"] for r in rows]
+    index = index or build_index(exclude_titles=titles)
     vacancy_titles = [vacancy_title or occupations[o]["preferred_label"] for o in targets]
     vacancy_texts = [f"{vacancy_titles[j]}. {occupations[o]['description']}"
                      for j, o in enumerate(targets)]  # fmt: skip
 
     # The engine, everyone at one place, no skills: fit is occupation (and an equal journey).
-    index = load_occupations()
     meaning = load_occupation_meaning(cache_dir)
     model = load_text_model()
     seeker_rows = blend(index.title_matrix(titles).astype(np.float64).tocsr(),
@@ -140,12 +141,16 @@ def title_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str, 
         ],
         *[(f"MIN_SHARE {m}", {(meaning, "MIN_SHARE"): m}, None) for m in (0.0, 0.15, 0.2)],
     ]
+    from matching.engine.occupations import build_index
+
+    index = build_index(exclude_titles=[r["title"] for r in rows])
     out = []
     try:
         for name, change, title in variants:
             for (module, attr), value in saved.items():
                 setattr(module, attr, change.get((module, attr), value))
-            out.append((name, title_task(rows, cache_dir, vacancy_title=title)["engine"]))
+            figures = title_task(rows, cache_dir, vacancy_title=title, index=index)
+            out.append((name, figures["engine"]))
     finally:
         for (module, attr), value in saved.items():
             setattr(module, attr, value)

@@ -22,7 +22,9 @@ Similarity of a title to an occupation is a weighted mean of three TF-IDF cosine
 Labels and titles are vectors of word 1-2 grams and character 3-5 grams inside word
 boundaries (plurals, compounds, typos), each block L2-normalised and weighted. UK terms ESCO
 lacks (HGV class 1, FLT, CSCS, RGN ...) are expanded from the committed, annotated
-``matching/data/uk_job_titles_synonyms.csv`` before matching.
+``matching/data/uk_job_titles_synonyms.csv`` before matching, and UK titles as people write
+them ("brickie", "domestic", "lollipop lady") are more labels of the occupation a UK reader
+means (``matching/data/uk_title_aliases.csv``).
 
 Trade-off: string similarity, not meaning. On the hand-checked ``uk_job_titles.csv`` top-1 is
 ~86% on the titles used for tuning and 80% on held-out ones (top-3 ~93%); see
@@ -42,7 +44,7 @@ import gzip
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +67,7 @@ __all__ = [
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 OCCUPATIONS_CSV = DATA_DIR / "esco_occupations.csv.gz"
 SYNONYMS_CSV = DATA_DIR / "uk_job_titles_synonyms.csv"
+ALIASES_CSV = DATA_DIR / "uk_title_aliases.csv"
 
 # --- tunables -----------------------------------------------------------------------------------
 # Figures are top-1 on the 208 tuning titles of uk_job_titles.csv, measured while tuning (the
@@ -185,6 +188,21 @@ def _read_synonyms(path: Path) -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
+def _read_aliases(path: Path, exclude: Iterable[str] = ()) -> dict[str, list[str]]:
+    """UK titles as people write them, by ESCO occupation id: more labels of that occupation.
+    Titles in ``exclude`` (compared normalised) are left out: a benchmark scoring those very
+    titles must not find them in the index."""
+    if not path.exists():
+        return {}
+    left_out = {normalise_title(t) for t in exclude}
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if normalise_title(row["title"]) not in left_out:
+                out.setdefault(row["id"], []).append(row["title"])
+    return out
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     """What ESCO's preferred labels say about label boundaries."""
@@ -264,6 +282,7 @@ class OccupationIndex:
         self,
         rows: Sequence[dict[str, str]],
         synonyms: Sequence[tuple[re.Pattern[str], str]] = (),
+        aliases: dict[str, list[str]] | None = None,
     ):
         self.occupations = [Occupation(r["id"], r["preferred_label"]) for r in rows]
         self.ids = [o.id for o in self.occupations]
@@ -275,8 +294,12 @@ class OccupationIndex:
         vocab = _vocabulary(self.labels)
         pseudo: list[str] = []
         owner: list[int] = []
+        aliases = aliases or {}
         for i, r in enumerate(rows):
-            for label in split_labels(r["preferred_label"], r["labels"], vocab):
+            labels = split_labels(r["preferred_label"], r["labels"], vocab)
+            extra = map(normalise_title, aliases.get(r["id"], ()))
+            labels += [a for a in dict.fromkeys(extra) if a and a not in labels]
+            for label in labels:
                 pseudo.append(label)
                 owner.append(i)
         self.pseudo_labels = pseudo
@@ -487,11 +510,17 @@ def occupation_fit_matrix(
 
 
 def build_index(
-    occupations_csv: Path = OCCUPATIONS_CSV, synonyms_csv: Path | None = SYNONYMS_CSV
+    occupations_csv: Path = OCCUPATIONS_CSV,
+    synonyms_csv: Path | None = SYNONYMS_CSV,
+    aliases_csv: Path | None = ALIASES_CSV,
+    *,
+    exclude_titles: Iterable[str] = (),
 ) -> OccupationIndex:
-    """Read the committed data and fit a fresh index (uncached; see ``load_occupations``)."""
+    """Read the committed data and fit a fresh index (uncached; see ``load_occupations``),
+    without the UK title aliases equal to ``exclude_titles``."""
     synonyms = _read_synonyms(synonyms_csv) if synonyms_csv else []
-    return OccupationIndex(_read_occupations(occupations_csv), synonyms)
+    aliases = _read_aliases(aliases_csv, exclude_titles) if aliases_csv else {}
+    return OccupationIndex(_read_occupations(occupations_csv), synonyms, aliases)
 
 
 @lru_cache(maxsize=1)

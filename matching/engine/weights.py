@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-ENGINE_VERSION: Final = "engine-1.2"  # 1.2: reasons stored as numbers, worded at read
+ENGINE_VERSION: Final = "engine-1.2"  # 1.2: reasons stored as numbers; UK title aliases
 
 # --- The fit (issue 4, "What the engine computes" 1-5) -------------------------------------------
 # Skills carry most of the fit: they are what the vacancy asks for and what the seeker says they
