@@ -179,7 +179,7 @@ def test_uk_title_aliases_name_real_occupations():
 
 
 def test_an_alias_is_a_label_of_its_occupation_unless_left_out(index):
-    """"sparky" is ESCO's electrician only through the UK title aliases; a benchmark scoring
+    """ "sparky" is ESCO's electrician only through the UK title aliases; a benchmark scoring
     that title builds the index without it."""
     electrician = next(r["id"] for r in _aliases() if r["title"] == "sparky")
     assert index.top("sparky", 1)[0][0] == electrician
