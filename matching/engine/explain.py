@@ -406,7 +406,8 @@ def _failure_help(ev: Evaluation, seeker, vacancy, context, reasons: Mapping) ->
         first = (essential or asked or [None])[0]
         if first is not None:
             return (
-                f"Add {context.label(first)}, if you have it: it is one of the skills it asks for."
+                f"Add the skill “{context.label(first)}”, if you have it: it is one of the "
+                "skills it asks for."
             )
         return "It asks for no skills and its title is far from the jobs you are looking for."
     return ""

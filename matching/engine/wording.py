@@ -99,11 +99,11 @@ def help_sentence(reasons: dict) -> str:
     for k, label in reasons["skills_missing_essential"]:
         if k == key:
             return (
-                f"Add {label}: it is essential for this job, and your fit would rise from "
-                f"{fit:.0%} to {after:.0%}."
+                f"Add the skill “{label}”: it is essential for this job, and your fit would "
+                f"rise from {fit:.0%} to {after:.0%}."
             )
     label = next(label for k, label in reasons["skills_missing_optional"] if k == key)
-    return f"Add {label}: it would raise your fit from {fit:.0%} to {after:.0%}."
+    return f"Add the skill “{label}”: it would raise your fit from {fit:.0%} to {after:.0%}."
 
 
 def congestion_causes(info: dict) -> list[str]:

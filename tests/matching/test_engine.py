@@ -125,7 +125,7 @@ def test_a_missing_essential_skill_is_named_and_costs_more_than_a_missing_option
     assert fit[3] > fit[2]
     reasons = result.reasons(2, 1)
     assert [s["label"] for s in reasons["skills_missing_essential"]] == ["forklift truck operation"]
-    assert reasons["help"].startswith("Add forklift truck operation: it is essential")
+    assert reasons["help"].startswith("Add the skill “forklift truck operation”: it is essential")
     assert [s["label"] for s in result.reasons(3, 1)["skills_missing_optional"]] == ["first aid"]
     assert result.reasons(3, 1)["skills_missing_essential"] == []
 
@@ -180,7 +180,7 @@ def test_reasons_of_a_match_say_what_a_person_can_act_on():
     # km/h = 19.3 min.
     assert r["minutes_by_mode"] == {"walk": 32, "public_transport": 19}
     assert r["minutes_are_estimate"] is True
-    assert r["help"].startswith("Add touch typing: it would raise your fit from")
+    assert r["help"].startswith("Add the skill “touch typing”: it would raise your fit from")
     assert r["congestion"]["message"] is None
     assert r["fit"] == pytest.approx(result.matches.for_seeker(1).fit[0], abs=1e-4)
 
