@@ -250,6 +250,20 @@ def section_skill_phrases(args: argparse.Namespace) -> None:
         ("normaliser, lexical only", sk.SkillTaxonomy(semantic="off"), tuple(parts)),
     ]
     if "dev" in parts:
+        # Two people labelling the same everyday phrase apart: where a dev phrase is an entry of
+        # the synonym list, how often the list's concept is one the dev label accepts.
+        listed = {}
+        for r in read_rows(DATA / "uk_skill_synonyms.csv"):
+            listed.setdefault(sk.normalise_text(r["phrase"]), r["id"])
+        both = [
+            (r, listed[k]) for r in parts["dev"] if (k := sk.normalise_text(r["phrase"])) in listed
+        ]
+        agree = sum(i in acceptable(r) or (i == r["expected_id"] == "none") for r, i in both)
+        print(
+            f"  dev phrases that are entries of the UK synonym list: {len(both)} of "
+            f"{len(parts['dev'])}; the list and the dev label agree on {agree} "
+            f"({agree / max(1, len(both)):.0%}: two labellers apart)"
+        )
         # Written apart from the synonym list; entries equal to a dev phrase are left out while
         # the dev part is scored, so the figure is for phrases the list has not seen.
         variants.insert(
