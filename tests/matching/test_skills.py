@@ -308,8 +308,13 @@ def test_accuracy_on_uk_advert_phrases(tx):
 
 
 def test_accuracy_on_one_typo_labels(tx):
+    # The taxonomy's own labels (ESCO, licences, aliases): the UK synonym list is measured on
+    # its own (bench_quality.py), and its growth must not change this sample.
+    from matching.engine import skills as sk
+
     rng = random.Random(11)
-    picks = rng.sample(range(len(tx.labels)), 300)
+    pool = [i for i, p in enumerate(tx.label_precedence.tolist()) if p != sk._PREC_SYNONYM]
+    picks = rng.sample(pool, 300)
     hits = 0
     for i in picks:
         label = tx.labels[i]
@@ -521,7 +526,7 @@ def test_synonym_list_is_well_formed(tx):
             assert r["label"] == ""
         else:
             assert tx.label_of(r["id"]) == r["label"], r
-        assert r["source"] in {"tuning set", "hand-written"}
+        assert r["source"] in {"tuning set", "hand-written", "hand-written (extra)"}
     # The tuning phrases are all in, with their own labels.
     by_phrase = {normalise_text(r["phrase"]): r["id"] for r in rows}
     for r in _tuning_rows():
