@@ -79,10 +79,9 @@ def summary(reasons: dict) -> str:
         parts.append("it is remote, with no journey")
     elif mode is not None:
         estimate = ", estimate" if reasons["minutes_are_estimate"] else ""
-        parts.append(
-            f"about {reasons['minutes_by_mode'][mode]} min {MODE_LABELS[mode]} "
-            f"({reasons['distance_km']:.1f} km{estimate})"
-        )
+        minutes = reasons["minutes_by_mode"][mode]
+        journey = f"about {minutes} min" if minutes >= 1 else "under a minute"
+        parts.append(f"{journey} {MODE_LABELS[mode]} ({reasons['distance_km']:.1f} km{estimate})")
     return "; ".join(parts) + "."
 
 

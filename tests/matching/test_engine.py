@@ -199,6 +199,23 @@ def test_rows_store_numbers_worded_at_read_as_the_run_words_them():
     assert worded(row) == result.reasons(1, 1)
 
 
+def test_a_job_at_the_door_is_under_a_minute_away():
+    from matching.engine.wording import summary
+
+    stored = {
+        "skills_matched": [],
+        "skills_missing_essential": [],
+        "skills_missing_optional": [],
+        "fit_parts": {"occupation": 0.0},
+        "remote": False,
+        "mode": "walk",
+        "minutes_by_mode": {"walk": 0},
+        "distance_km": 0.0,
+        "minutes_are_estimate": True,
+    }
+    assert "under a minute on foot (0.0 km, estimate)" in summary(stored)
+
+
 def test_ties_are_broken_by_id_both_ways():
     twins = [vacancy(7), vacancy(3), vacancy(5)]  # identical but for their ids
     seekers = [alice(id=9), alice(id=4), alice(id=6)]
