@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 AHEAD_MIN_ROWS = 20_000  # rows to write below which a second process costs more than it saves
 AHEAD_CHUNKS = 2  # chunks built ahead of the one being written (bounds the memory held)
+CHILD_TIMEOUT_S = 120.0  # a chunk's reasons take under a second; longer, the child is stuck
 
 
 class RowReasons:
@@ -70,6 +73,7 @@ class RowReasons:
             own = self.own[(seeker_id, vacancy_id)] = orjson.dumps(
                 self.builder.pair(seeker_id, vacancy_id), option=NUMPY
             )
+            assert own.endswith(b',"congestion":' + self.TAIL)  # where places are spliced in
         if places:
             congestion = stored({"congestion": self.builder.congestion(seeker_id, vacancy_id)})
             words = orjson.dumps(congestion["congestion"], option=NUMPY)
@@ -96,19 +100,39 @@ class RowReasons:
         where a child cannot be had) nothing is started."""
         if rows < AHEAD_MIN_ROWS or not _can_fork() or len(chunks) < 2:
             return
-        self.ahead = _Ahead(self.builder.result, chunks)
+        ahead = _Ahead(self.builder.result, chunks)
+        self.ahead = ahead if ahead.pool is not None else None
 
 
 def _can_fork() -> bool:
     if os.environ.get("JOBMATCH_REASON_PROCESS", "auto").lower() in {"off", "0", "false", "no"}:
         return False
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if multiprocessing.current_process().daemon:  # may not have children
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 # --- the child -----------------------------------------------------------------------------------
 
-_RESULT: MatchResult | None = None  # set before the fork: the child's copy of the run's result
+_RESULT: MatchResult | None = None  # set while the child is forked: its copy of the run's result
+_FORK_LOCK = threading.Lock()  # one fork at a time sees ``_RESULT``
 _CHILD: RowReasons | None = None
+
+
+def _child_start(parent: int) -> None:
+    """In the child, first: take signals as a plain process does (not the worker's handlers),
+    and leave as soon as the parent is gone, so a killed worker leaves nothing behind holding
+    its database connection."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)  # no clean-up: the connections are the parent's
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _child_build(seeker_ids: Sequence[int]) -> dict[tuple[int, int, bool], str]:
@@ -118,7 +142,7 @@ def _child_build(seeker_ids: Sequence[int]) -> dict[tuple[int, int, bool], str]:
     if _CHILD is None:
         _CHILD = RowReasons(_RESULT)
     out = {}
-    for key in _row_keys(_RESULT, seeker_ids):
+    for key in _row_keys(_CHILD.builder.result, seeker_ids):
         out[key] = _CHILD.encoded(*key)
     _CHILD.forget()
     return out
@@ -137,30 +161,40 @@ def _row_keys(result: MatchResult, seeker_ids: Iterable[int]) -> list[tuple[int,
 
 
 class _Ahead:
-    """A one-process pool building chunks' reasons ahead of the writer. Any failure of the child
-    (it could not start, it died) leaves the caller building in process."""
+    """A one-process pool building chunks' reasons ahead of the writer, at most
+    ``AHEAD_CHUNKS`` beyond the caller's. ``pool`` is None when no child could be had; any
+    later failure (the child died or hangs) leaves the caller building in process."""
 
     def __init__(self, result: MatchResult, chunks: Sequence[Sequence[int]]):
         global _RESULT
-        _RESULT = result
         self.chunks = [list(c) for c in chunks]
+        self.futures: dict[int, Future] = {}  # chunk -> its reasons, submitted and not taken
+        self.chunk = 0  # the chunk the caller is on
         self.next = 0  # the next chunk to submit
-        self.futures: list[Future] = []
         self.current: dict[tuple[int, int, bool], str] | None = None
-        self.taken = 0  # chunks taken so far
         self.pool: ProcessPoolExecutor | None = None
-        try:
-            self.pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("fork")
-            )
-            for _ in range(AHEAD_CHUNKS + 1):
-                self._submit()
-        except Exception:  # no child here (a daemonic worker process, a sandbox): build in process
-            self.close()
+        with _FORK_LOCK:
+            _RESULT = result
+            try:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_child_start,
+                    initargs=(os.getpid(),),
+                )
+                self._submit()  # the first submit forks the child, which copies _RESULT
+            except Exception:  # no child here (a daemonic worker process, a sandbox)
+                self.close()
+            finally:
+                _RESULT = None
 
     def _submit(self) -> None:
-        if self.pool is not None and self.next < len(self.chunks):
-            self.futures.append(self.pool.submit(_child_build, self.chunks[self.next]))
+        while (
+            self.pool is not None
+            and self.next < len(self.chunks)
+            and self.next <= self.chunk + AHEAD_CHUNKS
+        ):
+            self.futures[self.next] = self.pool.submit(_child_build, self.chunks[self.next])
             self.next += 1
 
     def get(self, key: tuple[int, int, bool]) -> JSONText | None:
@@ -170,13 +204,11 @@ class _Ahead:
         return JSONText(found) if found is not None else None
 
     def _take(self) -> dict:
-        if self.pool is None or self.taken >= len(self.futures):
+        future = self.futures.pop(self.chunk, None)
+        if future is None or self.pool is None:
             return {}
-        future = self.futures[self.taken]
-        self.taken += 1
         try:
-            self._submit()
-            return future.result()
+            return future.result(timeout=CHILD_TIMEOUT_S)
         except Exception:
             self.close()
             return {}
@@ -184,18 +216,18 @@ class _Ahead:
     def forget(self) -> None:
         """The caller moves to the next chunk (if it never looked at this one's, they are
         dropped unread, not waited for)."""
-        if self.current is None and self.taken < len(self.futures):
-            self.futures[self.taken].cancel()
-            self.futures[self.taken] = None
-            self.taken += 1
-            self._submit()
-        elif self.current is not None:
-            self.futures[self.taken - 1] = None  # its result is held once, in ``current``
+        unread = self.futures.pop(self.chunk, None)
+        if unread is not None:
+            unread.cancel()
+        self.chunk += 1
         self.current = None
+        try:
+            self._submit()
+        except Exception:
+            self.close()
 
     def close(self) -> None:
-        global _RESULT
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
-        _RESULT = None
+        self.futures.clear()

@@ -381,3 +381,44 @@ def test_reasons_built_in_a_second_process_are_the_same(busy_town, monkeypatch):
     ahead, stats = cold_run()
     assert stats["reasons_from_child"] == stats["rows_written"] > 0
     assert ahead == in_process
+
+
+class _NoChildren:
+    """An executor whose workers cannot start, as in a daemonic worker process."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def submit(self, *args, **kwargs):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    def shutdown(self, *args, **kwargs):
+        pass
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("why", ["daemonic process", "the child cannot start"])
+def test_a_large_write_without_a_child_builds_reasons_in_process(busy_town, monkeypatch, why):
+    """Where no child can be had the run builds every reason itself and writes the same rows."""
+    import multiprocessing
+
+    from matching import rowreasons
+    from matching.models import Candidate
+
+    monkeypatch.setattr(rowreasons, "AHEAD_MIN_ROWS", 1)
+    monkeypatch.setattr(services, "CHUNK", 7)
+    SeekerMatch.objects.all().delete()
+    Candidate.objects.all().delete()
+    monkeypatch.setenv("JOBMATCH_REASON_PROCESS", "off")
+    services.matches_recompute_all()
+    in_process = _stored_reasons()
+    monkeypatch.setenv("JOBMATCH_REASON_PROCESS", "auto")
+    if why == "daemonic process":
+        monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)
+    else:
+        monkeypatch.setattr(rowreasons, "ProcessPoolExecutor", _NoChildren)
+    SeekerMatch.objects.all().delete()
+    Candidate.objects.all().delete()
+    run = services.matches_recompute_all()
+    assert run.stats["reasons_from_child"] == 0
+    assert _stored_reasons() == in_process
