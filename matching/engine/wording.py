@@ -16,7 +16,6 @@ seeker's limit), ``minutes_are_estimate``, ``fit``, ``fit_parts``, ``occupation_
 from __future__ import annotations
 
 WORDED = ("causes", "message")  # keys of a pair's congestion that are words, made at read
-SHOWN = ("summary",)  # a pair stored before skills were pairs: already worded
 
 MODE_LABELS = {
     "walk": "on foot",
@@ -28,7 +27,7 @@ MODE_LABELS = {
 
 def shown(reasons: dict) -> dict:
     """Return a stored pair's reasons as shown (its congestion left as it is: ``worded``)."""
-    if "summary" in reasons:
+    if "summary" in reasons:  # stored worded, before engine-1.2: already as shown
         return reasons
     matched = [
         {"key": k, "label": label, "essential": e} for k, label, e in reasons["skills_matched"]

@@ -199,6 +199,19 @@ def test_rows_store_numbers_worded_at_read_as_the_run_words_them():
     assert worded(row) == result.reasons(1, 1)
 
 
+def test_rows_stored_worded_before_are_read_as_they_are():
+    from matching.engine.wording import skill_labels, worded
+
+    old = {
+        "summary": "You have 1 of the 2 skills asked.",
+        "help": "Add touch typing: it would raise your fit from 40% to 45%.",
+        "skills_matched": [{"key": "forklift", "label": "forklift truck operation"}],
+        "congestion": None,
+    }
+    assert worded(old) == old
+    assert skill_labels(old, "skills_matched") == ["forklift truck operation"]
+
+
 def test_a_job_at_the_door_is_under_a_minute_away():
     from matching.engine.wording import summary
 
