@@ -128,9 +128,11 @@ def title_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str, 
         (meaning, "TOP_K"): meaning.TOP_K,
         (meaning, "FLOOR"): meaning.FLOOR,
         (meaning, "MIN_SHARE"): meaning.MIN_SHARE,
+        **_family_settings(),
     }
     variants = [
         ("as set", {}, None),
+        *_family_variants(),
         ("words alone", {(weights, "TEXT_MEANING"): 0.0}, None),
         ("meaning alone", {(weights, "TITLE_LEXICAL"): 0.0, (meaning, "MIN_SHARE"): 0.0}, None),
         ("vacancy titled 'operative'", {}, "operative"),
@@ -147,14 +149,68 @@ def title_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str, 
     out = []
     try:
         for name, change, title in variants:
-            for (module, attr), value in saved.items():
-                setattr(module, attr, change.get((module, attr), value))
+            _apply(saved, change)
             figures = title_task(rows, cache_dir, vacancy_title=title, index=index)
             out.append((name, figures["engine"]))
     finally:
-        for (module, attr), value in saved.items():
-            setattr(module, attr, value)
+        _apply(saved, {})
     return out
+
+
+def _family_settings() -> dict:
+    """The settings of the families of occupations a sweep may change (``meaning.py``)."""
+    from matching.engine import meaning, weights
+
+    return {
+        (weights, "OCCUPATION_NEAR"): weights.OCCUPATION_NEAR,
+        (weights, "OCCUPATION_FAMILY"): weights.OCCUPATION_FAMILY,
+        (meaning, "FAMILY_TOP_K"): meaning.FAMILY_TOP_K,
+        (meaning, "FAMILY_FLOOR"): meaning.FAMILY_FLOOR,
+        (meaning, "FAMILIES"): meaning.FAMILIES,
+        (meaning, "_family_centres"): meaning._family_centres,
+    }
+
+
+def _family_variants() -> list[tuple[str, dict, None]]:
+    """Sweep variants for the families: none, other weights, other nearest and floor, and other
+    numbers of families (clustered here as ``scripts/derive_occupation_families.py`` does)."""
+    from matching.engine import meaning, weights
+
+    def share(near: float) -> dict:
+        return {(weights, "OCCUPATION_NEAR"): near, (weights, "OCCUPATION_FAMILY"): 1.0 - near}
+
+    out = [("no families", share(1.0), None)]
+    out += [(f"families' share {1 - near:.1f}", share(near), None) for near in (0.8, 0.6)]
+    for top, floor in ((5, 0.2), (10, 0.3)):
+        change = {(meaning, "FAMILY_TOP_K"): top, (meaning, "FAMILY_FLOOR"): floor}
+        out.append((f"families: nearest {top}, floor {floor}", change, None))
+    for n in (250, 1000):
+        change = {(meaning, "FAMILIES"): n, (meaning, "_family_centres"): _clustered(n)}
+        out.append((f"{n} families", change, None))
+    return out
+
+
+def _clustered(n: int):
+    """A stand-in for ``meaning._family_centres`` that clusters the occupations into ``n``
+    families (k-means, as the derivation script does)."""
+    from sklearn.cluster import KMeans
+
+    def centres(occupations) -> np.ndarray:
+        km = KMeans(n, n_init=4, random_state=0).fit(occupations.reps.astype(np.float64))
+        c = km.cluster_centers_.astype(np.float32)
+        return c / np.linalg.norm(c, axis=1, keepdims=True)
+
+    return centres
+
+
+def _apply(saved: dict, change: dict) -> None:
+    """Set every saved setting to its value in ``change`` (else back to the saved one), and
+    forget the loaded occupation meaning so its family centres follow."""
+    from matching.engine import meaning
+
+    for (module, attr), value in saved.items():
+        setattr(module, attr, change.get((module, attr), value))
+    meaning._LOADED.clear()
 
 
 def _precision10(ranked: list[list[int]], categories: list[str]) -> float:
@@ -235,8 +291,9 @@ def advert_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str,
         (weights, "TEXT_MEANING"): weights.TEXT_MEANING,
         (meaning, "TOP_K"): meaning.TOP_K,
         (meaning, "MIN_SHARE"): meaning.MIN_SHARE,
+        **_family_settings(),
     }
-    variants = [("as set", {}, None)]
+    variants = [("as set", {}, None), *_family_variants()]
     for lex in (0.8, 0.4, 0.2):
         change = {(weights, "TITLE_LEXICAL"): lex, (weights, "TEXT_MEANING"): 1.0 - lex}
         variants.append((f"both sides words {lex}", change, None))
@@ -247,10 +304,8 @@ def advert_sweep(rows: list[dict], cache_dir: Path) -> list[tuple[str, dict[str,
     out = []
     try:
         for name, change, vacancy_weights in variants:
-            for (module, attr), value in saved.items():
-                setattr(module, attr, change.get((module, attr), value))
+            _apply(saved, change)
             out.append((name, advert_task(rows, cache_dir, vacancy_weights=vacancy_weights)))
     finally:
-        for (module, attr), value in saved.items():
-            setattr(module, attr, value)
+        _apply(saved, {})
     return out

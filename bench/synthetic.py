@@ -31,6 +31,10 @@ RADIUS_M = 30_000
 MEANING_COLUMNS = 10  # nearest occupations by meaning per text (meaning.TOP_K)
 MEANING_SHARE = 0.4  # their share of a row (weights.TEXT_MEANING)
 ABOUT_SHARE = 0.4  # seekers who wrote about themselves (as the demo town)
+FAMILIES = 500  # families of occupations (meaning.FAMILIES), SECTOR_FAMILIES per sector
+SECTOR_FAMILIES = 40
+FAMILY_COLUMNS = 10  # nearest families by meaning per text (meaning.FAMILY_TOP_K)
+FAMILY_SHARE = 0.3  # the families' share of a row's dot product (weights.OCCUPATION_FAMILY)
 TODAY = dt.date(2026, 3, 2)
 
 MODES = ("walk", "cycle", "public_transport", "car")
@@ -93,10 +97,14 @@ def _occupation_rows(rng, sectors, titles_per_item, occ_pools, meaning=False, ab
     """Return (rows, owner): one row per title (its nearest occupations, L2-normalised, like
     matching/engine/occupations.py gives) and the item each row belongs to. ``meaning``: each
     row also holds its text's nearest occupations by meaning (``MEANING_COLUMNS`` more, with
-    ``MEANING_SHARE`` of the weight, as ``matching/engine/meaning.py`` blends them); ``about``:
-    items (True) that get one more row of meaning alone (a seeker's own words)."""
+    ``MEANING_SHARE`` of the weight, as ``matching/engine/meaning.py`` blends them) and its
+    nearest families of occupations (``FAMILY_COLUMNS``, in columns after the occupations',
+    ``FAMILY_SHARE`` of the dot product); ``about``: items (True) that get one more row of
+    meaning alone (a seeker's own words)."""
     occ_p = _zipf(SECTOR_OCCUPATIONS)
+    fam_p = _zipf(SECTOR_FAMILIES)
     rows, cols, vals, owner = [], [], [], []
+    family: tuple[list, list, list] = ([], [], [])
 
     def add_meaning(r: int, s: int, share: float) -> None:
         picks = rng.choice(SECTOR_OCCUPATIONS, size=MEANING_COLUMNS, p=occ_p)
@@ -104,6 +112,11 @@ def _occupation_rows(rng, sectors, titles_per_item, occ_pools, meaning=False, ab
             rows.append(r)
             cols.append(int(occ_pools[s, pick]))
             vals.append(share * 0.9**rank)
+        picks = rng.choice(SECTOR_FAMILIES, size=FAMILY_COLUMNS, p=fam_p)
+        for rank, pick in enumerate(dict.fromkeys(picks.tolist())):
+            family[0].append(r)
+            family[1].append((s * SECTOR_FAMILIES // 2 + int(pick)) % FAMILIES)
+            family[2].append(0.9**rank)
 
     for item, (sector, n_titles) in enumerate(
         zip(sectors.tolist(), titles_per_item.tolist(), strict=True)
@@ -123,11 +136,20 @@ def _occupation_rows(rng, sectors, titles_per_item, occ_pools, meaning=False, ab
             r = len(owner)
             owner.append(item)
             add_meaning(r, sector, 1.0)
-    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), OCCUPATIONS), dtype=np.float64)
+    m = _unit(sp.csr_matrix((vals, (rows, cols)), shape=(len(owner), OCCUPATIONS)))
+    if meaning:
+        f_rows, f_cols, f_vals = family
+        f = _unit(sp.csr_matrix((f_vals, (f_rows, f_cols)), shape=(len(owner), FAMILIES)))
+        m = _unit(sp.hstack([np.sqrt(1 - FAMILY_SHARE) * m, np.sqrt(FAMILY_SHARE) * f]))
+    return m, np.asarray(owner, dtype=np.int64)
+
+
+def _unit(m: sp.spmatrix) -> sp.csr_matrix:
+    m = sp.csr_matrix(m, dtype=np.float64)
     m.sum_duplicates()
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ m), np.asarray(owner, dtype=np.int64)
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
 
 
 def make_town(n_seekers: int, n_vacancies: int, seed: int = 4, meaning: bool = False) -> Town:

@@ -74,7 +74,7 @@ def _occupation_rows(items: Sequence[tuple[str | None, str]], *, compute: bool) 
     """One row per (words, text) over ESCO occupations: the words' nearest occupations blended
     with what the text means (``matching.engine.meaning.blend``). A text whose meaning is not
     known yet (a request never embeds) keeps its words alone, and is not kept."""
-    from matching.engine.meaning import blend
+    from matching.engine.meaning import blend, row_width
     from matching.engine.textmodel import normalise_text, text_key
     from matching.texts import text_meanings
 
@@ -102,7 +102,9 @@ def _occupation_rows(items: Sequence[tuple[str | None, str]], *, compute: bool) 
     np.cumsum([len(cols) for cols, _ in parts], out=indptr[1:])
     cols = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, dtype=np.int32)
     vals = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
-    return sp.csr_matrix((vals, cols, indptr), shape=(len(parts), index.n), dtype=np.float64)
+    return sp.csr_matrix(
+        (vals, cols, indptr), shape=(len(parts), row_width(index.n)), dtype=np.float64
+    )
 
 
 def seeker_occupations(

@@ -18,6 +18,17 @@ tell, the blend still reaches 0.933. Of ``TOP_K`` {5, 10, 20} x ``FLOOR`` {0, 0.
 ranked as well as any (0.958) at half the occupations per row of 20, which is what the engine's
 sparse products pay for.
 
+Two grains. The nearest occupations say what a text is; they rarely overlap for two texts about
+neighbouring jobs (a kitchen porter and a chef de partie share no occupation). So each text is
+also read at a coarser grain, against ``FAMILIES`` families of occupations (k-means over the
+occupations' vectors, committed as ``esco_occupation_families.csv`` by
+``scripts/derive_occupation_families.py``): its ``FAMILY_TOP_K`` nearest families above
+``FAMILY_FLOOR``, weighted the same way, in columns of their own after the occupations'. A row
+is the two parts side by side, weighted so that the dot product of two rows is
+``weights.OCCUPATION_NEAR`` times their occupations' cosine plus ``weights.OCCUPATION_FAMILY``
+times their families'. The trade-off: rows hold about ten more columns, so more pairs share
+something and are scored (``bench/bench_engine.py`` prints what that costs).
+
 Cost. The occupations are embedded once (about a minute of one core) and kept under the cache
 folder, keyed by the model and the data; a text after that is one embedding (a few ms, in the
 worker) and one (3039 x 384) product. No Django import.
@@ -39,6 +50,8 @@ from matching.engine import weights
 from matching.engine.textmodel import DATA_DIR, MODEL_ID, load_text_model
 
 __all__ = [
+    "FAMILIES",
+    "FAMILY_PREFIX",
     "FLOOR",
     "MEANING_ID",
     "TOP_K",
@@ -46,6 +59,8 @@ __all__ = [
     "blend",
     "clauses",
     "load_occupation_meaning",
+    "read_occupations",
+    "row_width",
 ]
 
 TOP_K = 10  # nearest occupations kept per text
@@ -57,6 +72,17 @@ FLOOR = 0.3  # a cosine below this says nothing about a text's occupation
 # with it, 97,144 without.
 MIN_SHARE = 0.1
 OCCUPATIONS_FILE = DATA_DIR / "esco_occupations.csv.gz"
+# Families of occupations (kinds of work). Chosen on the tuning adverts and titles (never the
+# held-out ones) with ``bench/bench_quality.py --tuning-only --sweep``: precision at 10 on the
+# tuning adverts from the title 0.609 with 500 families, their 10 nearest above 0.2 (0.562
+# without families), 0.613 with 250, 0.609 with 1,000, 0.592 with the 5 nearest, 0.613 above a
+# floor of 0.3; tuning-title MRR 0.957 to 0.962 for all of them. The differences are within
+# the set's noise; 500 sits between the coarse and the fine.
+FAMILIES = 500
+FAMILY_TOP_K = 10
+FAMILY_FLOOR = 0.2
+FAMILIES_FILE = DATA_DIR / "esco_occupation_families.csv"
+FAMILY_PREFIX = "family:"  # a row's key for a family, beside the occupations' ESCO ids
 
 # Skills named in a text (a vacancy's description, a seeker's own words) are read clause by clause
 # by the skill normaliser (in a worker, by meaning too) and offered to the person, who confirms
@@ -64,7 +90,10 @@ OCCUPATIONS_FILE = DATA_DIR / "esco_occupations.csv.gz"
 SUGGESTIONS = 8
 MAX_CLAUSES = 60
 # What a stored reading was made with: a row made otherwise is read again.
-MEANING_ID = f"{MODEL_ID}:occupations-{TOP_K}-{FLOOR}:skills-{SUGGESTIONS}"
+MEANING_ID = (
+    f"{MODEL_ID}:occupations-{TOP_K}-{FLOOR}:families-{FAMILIES}-{FAMILY_TOP_K}-{FAMILY_FLOOR}"
+    f":skills-{SUGGESTIONS}"
+)
 _CLAUSE_SPLIT = re.compile(r"[.;:!?\n\r\u2022\u2023\u25e6\u2043*]+|,\s|\s[-\u2013]\s")
 
 
@@ -72,48 +101,92 @@ _CLAUSE_SPLIT = re.compile(r"[.;:!?\n\r\u2022\u2023\u25e6\u2043*]+|,\s|\s[-\u201
 class OccupationMeaning:
     ids: list[str]  # ESCO occupation ids, in the order of ``reps``' rows
     reps: np.ndarray  # (n occupations, dims) float32, unit rows
+    families: np.ndarray | None = None  # (FAMILIES, dims) float32, unit rows: family centres
 
     def rows(self, vectors: np.ndarray) -> list[dict[str, float]]:
-        """For each text vector, its nearest occupations as {ESCO id: weight}, unit length
-        (empty for a text near nothing, or a blank one)."""
+        """For each text vector, its nearest occupations as {ESCO id: weight} and its nearest
+        families as {"family:<n>": weight}, each part of unit length (empty for a text near
+        nothing, or a blank one)."""
         if len(vectors) == 0:
             return []
-        sims = np.asarray(vectors, dtype=np.float32) @ self.reps.T
-        k = min(TOP_K, sims.shape[1])
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        out = []
-        for i in range(sims.shape[0]):
-            cols = top[i]
-            weights = np.maximum(sims[i, cols] - FLOOR, 0.0).astype(np.float64)
-            norm = float(np.sqrt((weights * weights).sum()))
-            if norm == 0.0:
-                out.append({})
-                continue
-            order = np.argsort(-weights, kind="stable")
-            out.append(
-                {
-                    self.ids[int(cols[j])]: round(float(weights[j] / norm), 6)
-                    for j in order
-                    if weights[j] > 0.0
-                }
-            )
-        return out
+        vectors = np.asarray(vectors, dtype=np.float32)
+        near = _nearest(vectors @ self.reps.T, TOP_K, FLOOR, self.ids)
+        if self.families is None:
+            return near
+        names = [f"{FAMILY_PREFIX}{f}" for f in range(len(self.families))]
+        kinds = _nearest(vectors @ self.families.T, FAMILY_TOP_K, FAMILY_FLOOR, names)
+        return [{**a, **b} for a, b in zip(near, kinds, strict=True)]
+
+
+def _nearest(sims: np.ndarray, top_k: int, floor: float, names: list[str]) -> list[dict]:
+    """Each row's ``top_k`` best columns above ``floor`` as {name: weight}, weighted by how far
+    above, unit length, best first."""
+    k = min(top_k, sims.shape[1])
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    out = []
+    for i in range(sims.shape[0]):
+        cols = top[i]
+        weights = np.maximum(sims[i, cols] - floor, 0.0).astype(np.float64)
+        norm = float(np.sqrt((weights * weights).sum()))
+        if norm == 0.0:
+            out.append({})
+            continue
+        order = np.argsort(-weights, kind="stable")
+        out.append(
+            {
+                names[int(cols[j])]: round(float(weights[j] / norm), 6)
+                for j in order
+                if weights[j] > 0.0
+            }
+        )
+    return out
+
+
+def row_width(n_occupations: int) -> int:
+    """Columns of an occupation row: the occupations, then the families."""
+    return n_occupations + FAMILIES
+
+
+def read_occupations() -> list[dict[str, str]]:
+    with gzip.open(OCCUPATIONS_FILE, "rt", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _family_centres(meaning: OccupationMeaning) -> np.ndarray:
+    """Each family's centre: the mean of its members' vectors, unit length."""
+    at = {oid: i for i, oid in enumerate(meaning.ids)}
+    members: list[list[int]] = [[] for _ in range(FAMILIES)]
+    with open(FAMILIES_FILE, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["id"] in at:
+                members[int(row["family"])].append(at[row["id"]])
+    centres = np.zeros((FAMILIES, meaning.reps.shape[1]), dtype=np.float32)
+    for fam, rows in enumerate(members):
+        if rows:
+            centre = meaning.reps[rows].mean(axis=0)
+            centres[fam] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+    return centres
 
 
 def _data_hash() -> str:
     return hashlib.sha256(OCCUPATIONS_FILE.read_bytes()).hexdigest()[:12]
 
 
-def build_occupation_meaning() -> OccupationMeaning:
-    """Embed every occupation (label; label and description) and average the two."""
-    with gzip.open(OCCUPATIONS_FILE, "rt", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+def build_occupation_meaning(with_families: bool = True) -> OccupationMeaning:
+    """Embed every occupation (label; label and description) and average the two; with
+    ``with_families``, add the family centres (``esco_occupation_families.csv``)."""
+    rows = read_occupations()
     model = load_text_model()
     labels = model.embed([r["preferred_label"] for r in rows])
     described = model.embed([f"{r['preferred_label']}. {r['description']}" for r in rows])
     reps = labels + described
     reps /= np.maximum(np.linalg.norm(reps, axis=1, keepdims=True), 1e-12)
-    return OccupationMeaning([r["id"] for r in rows], reps.astype(np.float32))
+    meaning = OccupationMeaning([r["id"] for r in rows], reps.astype(np.float32))
+    return _with_families(meaning) if with_families else meaning
+
+
+def _with_families(meaning: OccupationMeaning) -> OccupationMeaning:
+    return OccupationMeaning(meaning.ids, meaning.reps, _family_centres(meaning))
 
 
 _LOADED: dict[Path, OccupationMeaning] = {}
@@ -130,11 +203,12 @@ def load_occupation_meaning(cache_dir: Path | str) -> OccupationMeaning:
         with np.load(path, allow_pickle=False) as data:
             meaning = OccupationMeaning([str(i) for i in data["ids"]], data["reps"])
     else:
-        meaning = build_occupation_meaning()
+        meaning = build_occupation_meaning(with_families=False)
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial.npz")
         np.savez(partial, ids=np.asarray(meaning.ids), reps=meaning.reps)
         partial.replace(path)
+    meaning = _with_families(meaning)
     _LOADED[cache_dir] = meaning
     return meaning
 
@@ -143,23 +217,45 @@ def blend(
     lexical: sp.csr_matrix, meanings: list[dict[str, float]], position: dict[str, int]
 ) -> sp.csr_matrix:
     """Each row of ``lexical`` (a title by its words, over the occupations in ``position``'s
-    order) blended with the matching text's meaning row ({ESCO id: weight}; empty when not
-    known), weighted as ``weights.TITLE_LEXICAL`` / ``TEXT_MEANING`` say, renormalised."""
-    rows, cols, vals = [], [], []
+    order) blended with the matching text's meaning row ({ESCO id or "family:<n>": weight};
+    empty when not known). The occupations part is words and meaning weighted as
+    ``weights.TITLE_LEXICAL`` / ``TEXT_MEANING`` say, renormalised; the families part follows
+    in columns of its own (``row_width``), the two weighted so that a dot product of two rows
+    is ``OCCUPATION_NEAR`` x occupations' cosine + ``OCCUPATION_FAMILY`` x families'."""
+    near: tuple[list, list, list] = ([], [], [])
+    kinds: tuple[list, list, list] = ([], [], [])
     for r, meaning in enumerate(meanings):
-        for occupation, weight in meaning.items():
-            col = position.get(occupation)
+        for key, weight in meaning.items():
+            if key.startswith(FAMILY_PREFIX):
+                part, col = kinds, int(key[len(FAMILY_PREFIX) :])
+            else:
+                part, col = near, position.get(key)
             if col is not None:
-                rows.append(r)
-                cols.append(col)
-                vals.append(weight)
-    meaning_rows = sp.csr_matrix((vals, (rows, cols)), shape=lexical.shape, dtype=np.float64)
+                part[0].append(r)
+                part[1].append(col)
+                part[2].append(weight)
+    shape = lexical.shape
+    meaning_rows = sp.csr_matrix((near[2], (near[0], near[1])), shape=shape, dtype=np.float64)
     mixed = weights.TITLE_LEXICAL * lexical + weights.TEXT_MEANING * meaning_rows
-    mixed = sp.csr_matrix(sp.diags(1.0 / _norms(mixed)) @ mixed)
+    mixed = _unit(mixed)
     # Occupations with a small share of a row make pairs that share almost nothing: dropped.
     mixed.data[mixed.data < MIN_SHARE] = 0.0
     mixed.eliminate_zeros()
-    return sp.csr_matrix(sp.diags(1.0 / _norms(mixed)) @ mixed)
+    family = sp.csr_matrix(
+        (kinds[2], (kinds[0], kinds[1])), shape=(shape[0], FAMILIES), dtype=np.float64
+    )
+    both = sp.hstack(
+        [
+            np.sqrt(weights.OCCUPATION_NEAR) * _unit(mixed),
+            np.sqrt(weights.OCCUPATION_FAMILY) * _unit(family),
+        ],
+        format="csr",
+    )
+    return _unit(both)
+
+
+def _unit(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    return sp.csr_matrix(sp.diags(1.0 / _norms(matrix)) @ matrix)
 
 
 def _norms(matrix: sp.csr_matrix) -> np.ndarray:

@@ -17,6 +17,12 @@ from __future__ import annotations
 
 WORDED = ("causes", "message")  # keys of a pair's congestion that are words, made at read
 
+# The occupation part of a fit (0 to 1) as words. Two rows meet at 0.5 or more only when they
+# share occupations; a pair that shares only a family of occupations, a neighbouring kind of
+# work, is at most ``weights.OCCUPATION_FAMILY`` (0.3). Below NEAR_KIND the part says nothing.
+KIND_OF_JOB = 0.5
+NEAR_KIND = 0.1
+
 MODE_LABELS = {
     "walk": "on foot",
     "cycle": "by bike",
@@ -71,8 +77,11 @@ def summary(reasons: dict) -> str:
         if asked
         else "It asks for no particular skills"
     ]
-    if reasons["fit_parts"]["occupation"] >= 0.5:
+    occupation = reasons["fit_parts"]["occupation"]
+    if occupation >= KIND_OF_JOB:
         parts.append("it is the kind of job you are looking for")
+    elif occupation >= NEAR_KIND:
+        parts.append("it is close to the kind of work you are looking for")
     mode = reasons.get("mode")
     if reasons["remote"]:
         parts.append("it is remote, with no journey")

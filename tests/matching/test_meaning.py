@@ -105,3 +105,74 @@ def test_skills_named_in_a_description_are_offered_to_add(alice, bob, as_user, c
     assert api.get(f"/api/v1/vacancies/{vacancy.pk}/").json()["skills_offered"] == [
         s for s in offered if s["id"] != "uk:dbs_check"
     ]
+
+
+def test_a_neighbouring_job_is_a_match_through_its_family_of_occupations(alice):
+    # A kitchen porter and a chef de partie are different occupations of one kind of work:
+    # their rows share a family, not an occupation. The porter meets the chef's post, below a
+    # porter's post, and a care job in the same place stays out of reach of meaning.
+    seeker = SeekerProfileFactory(
+        user=alice, skills=[], desired_titles=["kitchen porter"], travel_modes=["walk"], **TOWN
+    )
+    acme = EmployerFactory(name="Acme")
+    porter = VacancyFactory(
+        employer=acme, title="Kitchen porter", description="", skills=[], **TOWN
+    )
+    chef = VacancyFactory(
+        employer=acme,
+        title="Chef de partie",
+        description="Running the grill section of a busy restaurant kitchen.",
+        skills=[],
+        **TOWN,
+    )
+    care = _vacancy(acme, CARE)
+    services.matches_recompute_all()
+    rows = SeekerMatch.objects.filter(seeker=seeker)
+    fits = dict(rows.values_list("vacancy_id", "score"))
+    assert fits[porter.pk] > fits[chef.pk] > fits.get(care.pk, 0.0)
+    from matching.engine.wording import summary
+
+    chef_reasons = rows.get(vacancy=chef).reasons
+    assert "close to the kind of work you are looking for" in summary(chef_reasons)
+
+
+def test_two_rows_meet_as_the_weighted_sum_of_their_occupations_and_families():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from matching.engine import weights
+    from matching.engine.meaning import FAMILIES, blend, row_width
+
+    position = {"a": 0, "b": 1, "c": 2}
+    lexical = sp.csr_matrix((3, 3))
+    meanings = [
+        {"a": 1.0, "family:7": 0.6, "family:9": 0.8},
+        {"a": 0.6, "b": 0.8, "family:7": 1.0},
+        {"c": 1.0},  # no family known: the occupations alone, still a unit row
+    ]
+    rows = blend(lexical, meanings, position)
+    assert rows.shape == (3, row_width(3)) == (3, 3 + FAMILIES)
+    assert np.allclose(sp.linalg.norm(rows, axis=1), 1.0)
+    # Before MIN_SHARE (no weight here is under it): occupations 0.6, families 0.6.
+    expected = weights.OCCUPATION_NEAR * 0.6 + weights.OCCUPATION_FAMILY * 0.6
+    assert (rows[0] @ rows[1].T).toarray()[0, 0] == pytest.approx(expected)
+    # Sharing a family and no occupation still meets, at most the families' share.
+    only_family = blend(lexical, [{"a": 1.0, "family:3": 1.0}, {"b": 1.0, "family:3": 1.0}],
+                        position)  # fmt: skip
+    assert (only_family[0] @ only_family[1].T).toarray()[0, 0] == pytest.approx(
+        weights.OCCUPATION_FAMILY
+    )
+
+
+def test_the_committed_families_cover_every_occupation_once():
+    import csv
+    import gzip
+
+    from matching.engine.meaning import FAMILIES, FAMILIES_FILE, OCCUPATIONS_FILE
+
+    with gzip.open(OCCUPATIONS_FILE, "rt", encoding="utf-8") as f:
+        occupations = {r["id"] for r in csv.DictReader(f)}
+    with open(FAMILIES_FILE, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["id"] for r in rows) == sorted(occupations)
+    assert {int(r["family"]) for r in rows} == set(range(FAMILIES))
