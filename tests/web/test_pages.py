@@ -61,6 +61,7 @@ def test_seeker_sees_matches_with_reasons_and_why_not(world, client):
     client.force_login(world["seeker"])
     page = client.get("/matches/").content.decode()
     assert "Forklift driver" in page and "Travel times are estimates" in page
+    assert "Worked out just now." in page  # not "0 minutes ago"
     why = client.get(f"/matches/{world['far'].pk}/").content.decode()
     assert "Why this job is not a match" in why and "min" in why
 
