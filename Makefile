@@ -49,7 +49,7 @@ demo: migrate
 	@echo "  logins:    demo-seeker, demo-employer, demo-mentor, demo-commissioner, demo-admin"
 	@echo "  password:  demo-pass-2026"
 	@echo "  queue:     a Celery worker with beat runs beside the server (log: var/worker.log)"
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	$(BIN)/celery -A jobmatch worker -B --pool=solo --loglevel=INFO \
 		--schedule var/celerybeat-schedule >var/worker.log 2>&1 & \
 	$(BIN)/python manage.py runserver $(DEMO_HOST):$(DEMO_PORT)

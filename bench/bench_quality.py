@@ -18,6 +18,8 @@ Sections
                  alternative labels and the UK licence labels, answering its nearest label
                  always, and with a cosine threshold tuned on the tuning part only.
 
+  skills by meaning  how often concepts that are fair readings of one phrase share a family
+                 of kin (and so meet in the fit), beside random pairs of labelled concepts.
   titles         each labelled job title a seeker, each occupation a vacancy: MRR and recall
                  at 10 of the seeker's own occupation (``quality_ranking.title_task``).
   adverts        hand-written UK adverts posted as vacancies, a seeker per advert typing its
@@ -47,6 +49,7 @@ HELDOUT = DATA / "heldout"
 SKILL_TUNING_CSV = DATA / "skill_phrases_tuning.csv"
 SKILL_HELDOUT_CSV = HELDOUT / "skill_phrases.csv"
 SKILL_DEV_CSV = DATA / "skill_phrases_dev.csv"  # measured between held-out runs, never tuned on
+SKILL_DEV_SECOND_CSV = DATA / "skill_phrases_dev_second.csv"  # the dev phrases labelled again
 TITLE_TUNING_CSV = DATA / "uk_job_titles.csv"
 TITLE_HELDOUT_CSV = HELDOUT / "job_titles.csv"
 TITLE_DEV_CSV = DATA / "title_dev.csv"  # measured between held-out runs, never tuned on
@@ -82,16 +85,40 @@ def acceptable(row: dict[str, str]) -> set[str]:
     return {row["expected_id"], *filter(None, row["acceptable_ids"].split("|"))}
 
 
+def first_reading(row: dict[str, str]) -> tuple[set[str], bool]:
+    """The ids that count as right for a row and whether "not recognised" does (its label)."""
+    ids = acceptable(row)
+    return ids, not ids
+
+
+def either_reading(second: dict[str, dict[str, str]]) -> Callable:
+    """Right by either labeller: the first label's ids and the second labeller's fair ids (from
+    ``skill_phrases_dev_second.csv``, keyed by phrase); "not recognised" is right where either
+    says ``none``."""
+
+    def accept(row: dict[str, str]) -> tuple[set[str], bool]:
+        ids, none_ok = first_reading(row)
+        fair = second[row["phrase"]]["fair_ids"]
+        if fair == "none":
+            return ids, True
+        return ids | set(fair.split("|")), none_ok
+
+    return accept
+
+
 def phrase_figures(
-    rows: Sequence[dict[str, str]], normalise: Callable[[str], Answer], k: int = TOP_K
+    rows: Sequence[dict[str, str]],
+    normalise: Callable[[str], Answer],
+    k: int = TOP_K,
+    accept: Callable[[dict[str, str]], tuple[set[str], bool]] = first_reading,
 ) -> dict[str, float]:
     """Shares of ``rows`` by outcome, for a ``normalise(phrase) -> (top-1 id or None, ranked
     candidate ids)``.
 
-    ``top1``: top-1 is the expected id or an acceptable one; for a ``none`` row, "not
-    recognised". ``wrong``: a returned id that is not acceptable (any id for a ``none`` row).
-    ``unknown``: "not recognised" on any row. ``top5``: a right id among the first ``k``
-    candidates; for a ``none`` row, top-1 "not recognised". ``misses``: (phrase, expected
+    ``accept(row)`` gives the ids that are right and whether "not recognised" is (by default
+    the row's own label: ``first_reading``). ``top1``: top-1 is right. ``wrong``: a returned id
+    that is not right. ``unknown``: "not recognised" on any row. ``top5``: top-1 is right or a
+    right id is among the first ``k`` candidates. ``misses``: (phrase, expected
     label, answer) of the rows whose top-1 is not right.
     """
     n = len(rows)
@@ -99,12 +126,9 @@ def phrase_figures(
     misses = []
     for row in rows:
         answer, ranked = normalise(row["phrase"])
-        ok = acceptable(row)
-        if not ok:
-            right, right_k = answer is None, answer is None
-        else:
-            right = answer in ok
-            right_k = bool(ok & set(ranked[:k]))
+        ok, none_ok = accept(row)
+        right = none_ok if answer is None else answer in ok
+        right_k = right or bool(ok & set(ranked[:k]))
         top1 += right
         topk += right_k
         unknown += answer is None
@@ -302,6 +326,11 @@ def section_skill_phrases(args: argparse.Namespace) -> None:
             "  held-out phrases that are entries of the UK synonym list: "
             f"{same} of {len(held_phrases)}"
         )
+    second = (
+        {r["phrase"]: r for r in read_rows(SKILL_DEV_SECOND_CSV)}
+        if "dev" in parts and SKILL_DEV_SECOND_CSV.exists()
+        else {}
+    )
     for part, rows in parts.items():
         print(f"  {part} part:")
         for name, tax, where in variants:
@@ -313,6 +342,11 @@ def section_skill_phrases(args: argparse.Namespace) -> None:
             f = phrase_figures(rows, fn)
             ms = (time.perf_counter() - started) / max(1, len(rows)) * 1e3
             print(figure_line(name, f) + f"  [{ms:.2f} ms/phrase, cold]")
+            if part == "dev" and second:
+                # The same answers, right by either of two labellers apart (the dev phrases
+                # were labelled again, blind, listing every fair reading).
+                g = phrase_figures(rows, fn, accept=either_reading(second))
+                print(figure_line("  the same, either labeller right", g))
             if args.misses and part == "tuning" and name != "normaliser, lexical only":
                 for phrase, want, got in f["misses"]:
                     got_label = tax.label_of(got) if got else "not recognised"
@@ -349,6 +383,59 @@ def section_skill_phrases(args: argparse.Namespace) -> None:
         f"for exact labels (one at a time); candidates {cand_ms:.2f} ms/phrase cold on the "
         "tuning phrases (meaning included)"
     )
+
+
+# --------------------------------------------------------------------------- skills by meaning
+def section_skill_kin(args: argparse.Namespace) -> None:
+    """How often two skill concepts that are fair readings of one phrase share a family of kin
+    (``skillspace.kin_of``), so that they meet in the fit: the pairs a labeller accepts as
+    equally fair (``expected_id`` with each ``acceptable_ids``), and, on the dev part, the
+    pairs where the synonym list and the dev label differ (two labellers apart); beside how
+    often two random labelled concepts share one (a false kinship)."""
+    import random
+
+    from matching.engine import skills as sk
+    from matching.engine.skillspace import kin_of
+
+    print(
+        "== skills by meaning: concepts that share a family of kin (matching/engine/skillspace.py)"
+    )
+
+    def share(pairs: list[tuple[str, str]]) -> str:
+        same = sum(kin_of(a) is not None and kin_of(a) == kin_of(b) for a, b in pairs)
+        return f"{same} of {len(pairs)} ({same / max(1, len(pairs)):.0%})"
+
+    parts = {"tuning": read_rows(SKILL_TUNING_CSV)}
+    if SKILL_DEV_CSV.exists():
+        parts["dev"] = read_rows(SKILL_DEV_CSV)
+    for part, rows in parts.items():
+        fair = [
+            (r["expected_id"], a)
+            for r in rows
+            if r["expected_id"] != "none"
+            for a in filter(None, r["acceptable_ids"].split("|"))
+        ]
+        print(f"  {part:8s} pairs a labeller calls equally fair: {share(fair)}")
+    concepts = sorted({r["expected_id"] for r in parts["tuning"] if r["expected_id"] != "none"})
+    rng = random.Random(0)
+    rand = [tuple(rng.sample(concepts, 2)) for _ in range(2000)]
+    print(f"  tuning   random pairs of labelled concepts: {share(rand)}")
+    if "dev" in parts:
+        listed = {}
+        for r in read_rows(DATA / "uk_skill_synonyms.csv"):
+            listed.setdefault(sk.normalise_text(r["phrase"]), r["id"])
+        apart = [
+            (listed[k], r["expected_id"])
+            for r in parts["dev"]
+            if (k := sk.normalise_text(r["phrase"])) in listed
+            and listed[k] != "none"
+            and r["expected_id"] != "none"
+            and listed[k] not in acceptable(r)
+        ]
+        print(
+            "  dev      the synonym list's concept and the dev label's, where they differ: "
+            + share(apart)
+        )
 
 
 # --------------------------------------------------------------------------- titles
@@ -419,6 +506,7 @@ def main() -> None:
     args = ap.parse_args()
     print(machine_line())
     section_skill_phrases(args)
+    section_skill_kin(args)
     section_titles(args)
     section_adverts(args)
 

@@ -152,6 +152,20 @@ def _unit(m: sp.spmatrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
 
 
+def _vocabulary() -> tuple[list[str], dict[str, str]]:
+    """``VOCABULARY`` real taxonomy skills, whole families of kin at a time in the file's order
+    (``matching/data/skill_families.csv.gz``), so that skills are compared by meaning as the
+    service compares them: keys and labels."""
+    import csv
+    import gzip
+
+    from matching.engine.skillspace import FAMILIES_FILE
+
+    with gzip.open(FAMILIES_FILE, "rt", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))[:VOCABULARY]
+    return [r["id"] for r in rows], {r["id"]: r["label"] for r in rows}
+
+
 def make_town(n_seekers: int, n_vacancies: int, seed: int = 4, meaning: bool = False) -> Town:
     """Return a synthetic town of ``n_seekers`` and ``n_vacancies`` (seeded). ``meaning``:
     occupation rows as the service builds them with text meaning (denser rows, and a row of
@@ -176,8 +190,7 @@ def make_town(n_seekers: int, n_vacancies: int, seed: int = 4, meaning: bool = F
         ]
     )
     s_weights = np.r_[0.4, np.full(9, 0.6 / 9)]
-    keys = [f"esco:{i:05d}" for i in range(VOCABULARY)]
-    labels = {k: f"skill {i}" for i, k in enumerate(keys)}
+    keys, labels = _vocabulary()
 
     s_sector = rng.integers(SECTORS, size=n_seekers)
     s_skills = _skill_lists(rng, n_seekers, s_sector, pools, global_p, sector_p)

@@ -22,6 +22,7 @@ from matching.engine import reference as ref
 from matching.engine import weights
 from matching.engine.model import Congestion, Seeker, Vacancy
 from matching.engine.reference import Evaluation, evaluate, occupation_dicts, occupation_items
+from matching.engine.skillspace import kin_of
 from matching.engine.wording import MODE_LABELS, congestion_causes, congestion_message, shown
 
 if TYPE_CHECKING:
@@ -241,11 +242,14 @@ def _describe(
         use_occupations=context.use_occupations,
     )
     asked, entries = asked or _asked(vacancy, vvec, context)
-    matched, missing_essential, missing_optional = [], [], []
+    matched, missing_essential, missing_optional, near = [], [], [], []
     for k in asked:
         if k in svec:
             matched.append(k)
-        elif entries[k][2]:
+            continue
+        if kin_of(k) in svec:
+            near.append(k)
+        if entries[k][2]:
             missing_essential.append(k)
         else:
             missing_optional.append(k)
@@ -253,6 +257,7 @@ def _describe(
         "skills_matched": [entries[k] for k in matched],
         "skills_missing_essential": [entries[k][:2] for k in missing_essential],
         "skills_missing_optional": [entries[k][:2] for k in missing_optional],
+        "skills_near": [entries[k][:2] for k in near],
         "occupation_fit": round(ev.occupation, 3),
         "remote": vacancy.remote,
         "distance_km": None if ev.distance_m is None else round(ev.distance_m / 1000.0, 1),
@@ -296,9 +301,14 @@ def _best_addition(ev, skills: _SeekerSkills, vvec, missing_essential, missing_o
     rest = w_occ * ev.occupation + w_travel * ev.travel
     best = None
     for key in [*missing_essential, *missing_optional]:
-        # The fit if the seeker added ``key``: their vector gains it (and its norm grows).
-        w = space.weight(key)
-        fit = w_skill * ((dot + w * vvec[key]) / math.sqrt(norm2 + w * w)) + rest
+        # The fit if the seeker added ``key``: their vector gains it, and its kin key if new
+        # (and its norm grows).
+        gain, grow = space.weight(key) * vvec[key], space.weight(key) ** 2
+        kin = kin_of(key)
+        if kin is not None and kin not in raw:
+            gain += space.weight(kin) * vvec.get(kin, 0.0)
+            grow += space.weight(kin) ** 2
+        fit = w_skill * ((dot + gain) / math.sqrt(norm2 + grow)) + rest
         if ev.essential:
             missing = ev.missing_essential - (1 if key in missing_essential else 0)
             fit *= 1.0 - weights.ESSENTIAL_PENALTY * missing / ev.essential

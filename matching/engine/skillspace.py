@@ -6,6 +6,14 @@ keys. A seeker's vector is the IDF of each key they hold; a vacancy's is the IDF
 asks for, times ``ESSENTIAL_BOOST`` for essential keys; both L2-normalised, so their dot product
 is a cosine in [0, 1]. A key the fit never saw (an incremental run after a new skill appeared)
 gets the IDF of a key in no document, the largest there is: new and rare look alike.
+Skills are also compared by meaning: each taxonomy skill belongs to a family of kin
+(``matching/data/skill_families.csv.gz``, derived by ``scripts/derive_skill_families.py``:
+k-means over the sentence model's vectors of the skills), and a list of skills is read as its
+keys plus one ``kin:<family>`` key per family it touches, weighted like any key by its IDF
+(times ``weights.SKILL_KIN``). Near-synonyms ESCO holds side by side ("lift heavy weights",
+"apply various lifting techniques") then meet on their shared kin key, for part of what the
+same skill would give; a list compared with itself still has a cosine of 1. Kin keys are never
+essential and never named as skills in reasons.
 Trade-off: fitting over everyone makes a seeker's scores depend slightly on everyone else's
 skills, so an incremental run should reuse the space of the last full run (``to_dict`` /
 ``from_dict``) or refit over all current skill lists (cheap: about a second for a city).
@@ -13,10 +21,14 @@ skills, so an incremental run should reuse the space of the last full run (``to_
 
 from __future__ import annotations
 
+import csv
+import gzip
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,7 +37,32 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from matching.engine import weights
 from matching.engine.model import Seeker, Vacancy
 
-__all__ = ["SkillSpace", "VacancySkills"]
+__all__ = ["KIN", "SKILL_FAMILIES", "SkillSpace", "VacancySkills", "kin_of", "with_kin"]
+
+SKILL_FAMILIES = 1000  # families of kin over the ~13,400 taxonomy skills
+FAMILIES_FILE = Path(__file__).resolve().parent.parent / "data" / "skill_families.csv.gz"
+KIN = "kin:"  # the key of a family of skills
+
+
+@lru_cache(maxsize=1)
+def _families() -> dict[str, str]:
+    """Taxonomy id -> its family's kin key (empty when the file is not there)."""
+    if not FAMILIES_FILE.exists():
+        return {}
+    with gzip.open(FAMILIES_FILE, "rt", encoding="utf-8") as f:
+        return {r["id"]: f"{KIN}{r['family']}" for r in csv.DictReader(f)}
+
+
+def kin_of(key: str) -> str | None:
+    """The kin key of a taxonomy skill's family (None for a phrase kept as text)."""
+    return _families().get(key)
+
+
+def with_kin(keys: Iterable[str]) -> list[str]:
+    """``keys`` (distinct, in order) followed by the kin keys of their families."""
+    keys = list(dict.fromkeys(keys))
+    families = _families()
+    return keys + list(dict.fromkeys(families[k] for k in keys if k in families))
 
 
 class SkillSpace:
@@ -44,8 +81,8 @@ class SkillSpace:
     @classmethod
     def fit(cls, seekers: Iterable[Seeker], vacancies: Iterable[Vacancy]) -> SkillSpace:
         """Fit the IDF over every seeker's skills and every vacancy's asked skills."""
-        documents = [s.skills for s in seekers]
-        documents += [[*v.skills, *v.essential_skills] for v in vacancies]
+        documents = [with_kin(s.skills) for s in seekers]
+        documents += [with_kin(v.asked_skills()) for v in vacancies]
         return cls.fit_documents(documents)
 
     @classmethod
@@ -70,12 +107,13 @@ class SkillSpace:
         return cls(list(lookup), transformer.idf_, len(documents))
 
     def weight(self, key: str) -> float:
-        return self._idf.get(key, self.unseen_idf)
+        idf = self._idf.get(key, self.unseen_idf)
+        return idf * weights.SKILL_KIN if key.startswith(KIN) else idf
 
     # --- vectors as dicts (explanations, the reference scorer) ----------------------------------
     def seeker_vector(self, skills: Iterable[str]) -> dict[str, float]:
         """Return the seeker's L2-normalised vector as {key: weight}."""
-        raw = {k: self.weight(k) for k in dict.fromkeys(skills)}
+        raw = {k: self.weight(k) for k in with_kin(skills)}
         return _normalised(raw)
 
     def vacancy_vector(self, vacancy: Vacancy) -> dict[str, float]:
@@ -83,7 +121,7 @@ class SkillSpace:
         essential = set(vacancy.essential_skills)
         raw = {
             k: self.weight(k) * (weights.ESSENTIAL_BOOST if k in essential else 1.0)
-            for k in vacancy.asked_skills()
+            for k in with_kin(vacancy.asked_skills())
         }
         return _normalised(raw)
 
@@ -93,7 +131,7 @@ class SkillSpace:
         essential-key pattern, and the columns: one per key some vacancy asks for."""
         n = len(vacancies)
         columns: dict[str, int] = {}
-        owner, col = _codes([[*v.skills, *v.essential_skills] for v in vacancies], columns, True)
+        owner, col = _codes([with_kin(v.asked_skills()) for v in vacancies], columns, True)
         e_owner, e_col = _codes([v.essential_skills for v in vacancies], columns, False)
         n_cols = max(1, len(columns))
         codes = np.unique(owner * n_cols + col)
@@ -116,7 +154,7 @@ class SkillSpace:
         n = len(seekers)
         lookup = dict(columns.columns)
         n_cols = len(lookup)
-        owner, key = _codes([s.skills for s in seekers], lookup, True)
+        owner, key = _codes([with_kin(s.skills) for s in seekers], lookup, True)
         n_keys = max(1, len(lookup))
         codes = np.unique(owner * n_keys + key)
         owner, key = codes // n_keys, codes % n_keys

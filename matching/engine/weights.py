@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-ENGINE_VERSION: Final = "engine-1.3"  # 1.3: families of occupations in the occupation rows
+ENGINE_VERSION: Final = "engine-1.3"  # 1.3: families of occupations and of skills (kin)
 
 # --- The fit (issue 4, "What the engine computes" 1-5) -------------------------------------------
 # Skills carry most of the fit: they are what the vacancy asks for and what the seeker says they
@@ -45,6 +45,14 @@ TEXT_MEANING: Final = 0.4
 # 0.2 to 0.4 does as well: the middle is kept. Hand-set from those figures, not fitted.
 OCCUPATION_NEAR: Final = 0.7
 OCCUPATION_FAMILY: Final = 0.3
+
+# Skills by meaning (``skillspace.py``): a list of skills also holds one kin key per family of
+# skills it touches, weighted by the key's IDF times SKILL_KIN. Kin keys are common (a family
+# has about 13 skills), so their IDF is lower than a skill's: with this at 1, a seeker whose one
+# skill is a near-synonym of the one skill asked gets about a quarter of the skills part an
+# exact skill gives (IDF about 3 for a family against about 5 for a skill: 9 / (25 + 9)), and
+# lists that share skills exactly still score as before. Hand-set from that arithmetic.
+SKILL_KIN: Final = 1.0
 
 # In the vacancy's skill vector an essential skill weighs this many times an optional one (before
 # the L2 normalisation), so holding or missing it moves the cosine more.

@@ -6,8 +6,10 @@ engine.
 
 A pair as stored (``explain.ReasonBuilder.pair``): ``skills_matched`` as [key, label, essential],
 ``skills_missing_essential`` and ``skills_missing_optional`` as [key, label], most important
-first; ``remote``, ``distance_km``, ``minutes_by_mode``, ``mode`` (the quickest way within the
-seeker's limit), ``minutes_are_estimate``, ``fit``, ``fit_parts``, ``occupation_fit``, ``help``
+first; ``skills_near`` as [key, label]: the asked skills not held of whose family the seeker
+holds one (rows stored before engine-1.3 have none); ``remote``, ``distance_km``,
+``minutes_by_mode``, ``mode`` (the quickest way within the seeker's limit),
+``minutes_are_estimate``, ``fit``, ``fit_parts``, ``occupation_fit``, ``help``
 ([the missing skill that would raise the fit most, the fit with it] or None) and
 ``congestion`` (numbers). ``shown`` turns it into what the API and pages show: skills as
 {"key", "label", "essential"}, ``skills_asked``, a ``summary`` and a ``help`` sentence.
@@ -46,8 +48,10 @@ def shown(reasons: dict) -> dict:
         {"key": k, "label": label, "essential": False}
         for k, label in reasons["skills_missing_optional"]
     ]
+    near = [{"key": k, "label": label} for k, label in reasons.get("skills_near", ())]
     out = dict(reasons)
     out.update(
+        skills_near=near,
         skills_matched=matched,
         skills_missing_essential=essential,
         skills_missing_optional=optional,
@@ -72,11 +76,14 @@ def summary(reasons: dict) -> str:
     asked = (
         held + len(reasons["skills_missing_essential"]) + len(reasons["skills_missing_optional"])
     )
+    near = len(reasons.get("skills_near", ()))
     parts = [
         f"You have {held} of the {asked} skills asked"
         if asked
         else "It asks for no particular skills"
     ]
+    if near:
+        parts[0] += f", and skills close to {near} more"
     occupation = reasons["fit_parts"]["occupation"]
     if occupation >= KIND_OF_JOB:
         parts.append("it is the kind of job you are looking for")
@@ -100,6 +107,8 @@ def help_sentence(reasons: dict) -> str:
         return ""
     best = reasons.get("help")
     if best is None:
+        if not reasons["skills_matched"]:  # nothing missing and nothing held: none asked
+            return "It asks for no particular skills: read what the job involves."
         return "You have every skill this job asks for: it is worth applying."
     key, after = best
     fit = reasons["fit"]

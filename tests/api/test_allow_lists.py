@@ -495,6 +495,16 @@ def test_another_mentor_reads_nothing_of_someone_elses_caseload(world, as_user, 
 def test_employer_sees_a_candidates_fit_too_coarse_to_locate_them(world, as_user, client):
     """A fine-grained fit carries the travel part: with vacancies at several postcodes an
     employer could work out where a candidate lives. Employers get it to one decimal."""
+    # One more of maya's people, with a second skill the job does not ask: a fit that is not a
+    # round number, so that rounding shows.
+    SeekerProfileFactory(
+        mentor=world["mentor"],
+        skills=[FORKLIFT, {"typed": "pallet wrapping", "id": None, "label": None}],
+        travel_modes=["walk"],
+        share_with_employers=True,
+        **TOWN,
+    )
+    matches_recompute_all()
     url = f"/api/v1/vacancies/{world['vacancy'].pk}/candidates/"
     rows = as_user(world["employer"]).get(url).json()["results"]
     assert rows and all(r["score"] == round(r["score"], 1) for r in rows)

@@ -307,6 +307,17 @@ def test_occupation_fit_matches_titles_when_skills_are_silent():
     assert vacancy_ids(without, 1) == []
 
 
+def test_a_job_that_asks_no_skills_says_so_rather_than_you_have_every_skill():
+    job = vacancy(1, skills=(), essential_skills=())
+    occ = sp.csr_matrix(np.array([[1.0, 0.0, 0.0]]))
+    result = run([alice()], [job], seeker_occupations=occ, vacancy_occupations=occ)
+    reasons = result.reasons(1, 1)
+    assert reasons["summary"].startswith("It asks for no particular skills")
+    assert reasons["help"] == "It asks for no particular skills: read what the job involves."
+    held = run([alice()], [vacancy(2)]).reasons(1, 2)
+    assert held["help"] == "You have every skill this job asks for: it is worth applying."
+
+
 def test_a_seekers_occupation_fit_is_their_best_title():
     # Two desired titles: a cleaner (column 2) and an HGV driver (column 0). The vacancy's title
     # is the driver's occupation, so the fit is the driver title's 0.8, not diluted by cleaning.

@@ -32,10 +32,25 @@ TODAY = dt.date(2026, 3, 2)
 MODES = ("walk", "cycle", "public_transport", "car")
 
 
+def _kin_keys(n: int = 200) -> list[str]:
+    import csv
+    import gzip
+
+    from matching.engine.skillspace import FAMILIES_FILE
+
+    with gzip.open(FAMILIES_FILE, "rt", encoding="utf-8") as f:
+        return [r["id"] for r in csv.DictReader(f)][:n]
+
+
+KIN_KEYS = _kin_keys()
+
+
 def random_town(seed: int, n_seekers: int = 300, n_vacancies: int = 150, n_keys: int = 60):
     """Return (seekers, vacancies, seeker occupations, vacancy occupations, congestion)."""
     rng = random.Random(seed)
-    keys = [f"k{i}" for i in range(n_keys)]
+    # Real taxonomy skills, a few whole families of kin, so that skills compared by meaning are
+    # checked too; and some phrases kept as text, which have no kin.
+    keys = [*KIN_KEYS[: n_keys - n_keys // 6], *(f"text:k{i}" for i in range(n_keys // 6))]
     zipf = [1.0 / (r + 1) for r in range(n_keys)]
 
     def skills(n: int) -> tuple[str, ...]:
