@@ -88,14 +88,13 @@ def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, lis
     return stored
 
 
-EXACT = 0.99  # a window of a clause counts only when it is a label or alias as it stands
 WINDOW = (2, 4)  # words in a window: one word alone says too little ("picking", "care")
 
 
 def _skills_named(text: str) -> list[dict]:
     """Each clause as a phrase (any reading the normaliser accepts), and every run of two to
     four of its words that is a skill's label or alias as it stands ("You will need a DBS
-    check" -> "DBS check")."""
+    check" -> "DBS check"): a look-up, not a reading, since a text has a hundred such runs."""
     from matching.engine.meaning import SUGGESTIONS, clauses
     from matching.engine.skills import load_taxonomy
 
@@ -107,9 +106,9 @@ def _skills_named(text: str) -> list[dict]:
         for n in range(WINDOW[0], min(WINDOW[1], len(words)) + 1):
             windows += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
     found: dict[str, dict] = {}
-    for items, floor in ((taxonomy.normalise(parts), 0.0), (taxonomy.normalise(windows), EXACT)):
+    for items in (taxonomy.normalise(parts), taxonomy.exact(windows)):
         for item in items:
-            if item["id"] and item["score"] >= floor:
+            if item["id"]:
                 found.setdefault(
                     item["id"],
                     {"id": item["id"], "label": item["label"], "confidence": item["score"]},

@@ -1162,6 +1162,24 @@ class SkillTaxonomy:
                 out.append(item)
         return out
 
+    def exact(self, phrases: Iterable[str]) -> list[dict]:
+        """The phrases that are a skill's label or alias as they stand (``normalise_text``
+        alone: no filler stripped, no spelling, no meaning), as ``{"typed", "id", "label",
+        "score"}`` with score 1.0, one per skill in first-seen order; known non-skills are left
+        out. A dictionary look-up a phrase, for reading many short runs of words."""
+        out: list[dict] = []
+        seen: set[int] = set()
+        for phrase in phrases:
+            norm = normalise_text(phrase)
+            label_i = self._label_index.get(norm) if norm not in self._not_skills else None
+            if label_i is None:
+                continue
+            concept = int(self.label_concept[label_i])
+            if concept not in seen:
+                seen.add(concept)
+                out.append({"typed": str(phrase).strip(), **self._entry(concept, 1.0)})
+        return out
+
     def candidates(self, phrase: str, n: int = 5) -> list[dict]:
         """Up to ``n`` ``{"id", "label", "score"}``, best first: the answer ``normalise``
         gives (if any), then the alternatives it would offer, and more of the same ranking."""

@@ -156,6 +156,16 @@ def test_exact_preferred_label(tx):
     assert 1 <= len(alternatives) <= 4
 
 
+def test_exact_looks_up_labels_as_they_stand_and_nothing_else(tx):
+    found = tx.exact(["need a DBS", "DBS check", "Customer  Service", "custmer service",
+                      "own transport", "DBS checked", "the yard"])  # fmt: skip
+    # One per skill, first seen wins; no spelling ("custmer"), no non-skills, no guesses.
+    assert [(f["typed"], f["id"], f["score"]) for f in found] == [
+        ("DBS check", "uk:dbs_check", 1.0),
+        ("Customer  Service", CUSTOMER_SERVICE, 1.0),
+    ]
+
+
 def test_alt_label_maps_to_preferred_concept(tx):
     item = one(tx, "attend to details")  # an ESCO alternative label
     assert item["id"] == ATTEND_TO_DETAIL
