@@ -153,16 +153,20 @@ def _unit(m: sp.spmatrix) -> sp.csr_matrix:
 
 
 def _vocabulary() -> tuple[list[str], dict[str, str]]:
-    """``VOCABULARY`` real taxonomy skills, whole families of kin at a time in the file's order
-    (``matching/data/skill_families.csv.gz``), so that skills are compared by meaning as the
-    service compares them: keys and labels."""
+    """``VOCABULARY`` real taxonomy skills drawn at random (seeded) from
+    ``matching/data/skill_families.csv.gz``, so that skills are also compared by meaning, as
+    the service compares them, through their families of kin: keys and labels. A skill's
+    frequency rank is drawn apart from its family (the commonest skills, "customer service",
+    "teamwork", are not near-synonyms of one another)."""
     import csv
     import gzip
+    import random
 
     from matching.engine.skillspace import FAMILIES_FILE
 
     with gzip.open(FAMILIES_FILE, "rt", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))[:VOCABULARY]
+        rows = list(csv.DictReader(f))
+    rows = random.Random(VOCABULARY).sample(rows, VOCABULARY)
     return [r["id"] for r in rows], {r["id"]: r["label"] for r in rows}
 
 

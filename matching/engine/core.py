@@ -183,10 +183,18 @@ class VacancyIndex:
         self.northing = np.array([v.northing or 0 for v in vs], dtype=np.float64)
         self.hours = np.array([v.hours_per_week for v in vs], dtype=np.float64)
         self.licence = np.array([v.requires_driving_licence for v in vs], dtype=np.bool_)
-        # What the kernel reads per touched vacancy, side by side: one cache line.
+        scale = weights.no_skills_scale(self.context.use_occupations)
+        self.fit_scale = np.array([1.0 if v.asked_skills() else scale for v in vs])
+        # What the kernel reads per touched vacancy, side by side.
         self.record = np.ascontiguousarray(
-            np.c_[self.easting, self.northing, self.hours, self.licence.astype(np.float64)]
-        ).reshape(-1, 4)
+            np.c_[
+                self.easting,
+                self.northing,
+                self.hours,
+                self.licence.astype(np.float64),
+                self.fit_scale,
+            ]
+        ).reshape(-1, 5)
 
     def _postings(self) -> None:
         """Index the vacancies' skill and occupation rows by (cell, column): the kernel walks a

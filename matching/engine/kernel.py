@@ -300,7 +300,9 @@ def score_blocks(
     that could not beat either heap's worst even with a zero-minute journey is dropped before
     its journey is computed: exact, since it could never be kept.
 
-    v_rec[j] = (easting, northing, hours, needs licence); v_rank[j] = position in id order.
+    v_rec[j] = (easting, northing, hours, needs licence, the fit's factor: 1, or
+    ``weights.no_skills_scale`` for a vacancy that asks no skills); v_rank[j] = position in id
+    order.
     Fills out_fit/out_key/out_n (seeker i at [i*k, i*k+k), best first, keys v_rank[j]) and,
     when ``want_candidates``, the per-thread vacancy heaps vh_* (thread t, vacancy j at
     [(t*n_v + j)*k, ... + k), keys seeker indices). counters[t] += (pairs touched, pairs
@@ -423,8 +425,9 @@ def score_blocks(
                             missing += 1
                     penalty = 1.0 - essential_penalty * missing / n_essential
                 shared = w_skill * acc[j, 1] + w_occ * acc[j, 2]
+                scale = v_rec[j, 4]  # weights.no_skills_scale for a vacancy asking no skills
                 # Upper bound: the same pair with the best possible journey.
-                bound = (shared + w_travel * travel_cap) * penalty
+                bound = (shared + w_travel * travel_cap) * penalty * scale
                 if bound < root and (not want_candidates or bound < vh_min[t * n_v + j]):
                     continue
                 if j >= remote_lo:
@@ -448,6 +451,7 @@ def score_blocks(
                 fit = shared + w_travel * travel
                 if n_essential > 0:
                     fit = fit * penalty
+                fit = fit * scale
                 fit = min(fit, 1.0)  # cosines of normalised rows can pass 1 by a rounding error
                 n_scored += 1
                 n_kept, root = _keep(

@@ -145,16 +145,19 @@ def evaluate(
     ev.essential = len(essential)
     ev.missing_essential = sum(1 for key in essential if key not in seeker_vector)
     if not ev.failures:
-        ev.fit = combine(ev, use_occupations)
+        ev.fit = combine(ev, use_occupations, asks_skills=bool(vacancy_vector))
     return ev
 
 
-def combine(ev: Evaluation, use_occupations: bool) -> float:
-    """Return the fit from its parts (the kernel's ``_pair_fit``, the same expression order)."""
+def combine(ev: Evaluation, use_occupations: bool, asks_skills: bool = True) -> float:
+    """Return the fit from its parts (the kernel's, the same expression order); for a vacancy
+    that asks no skills, scaled by ``weights.no_skills_scale``."""
     w_skill, w_occ, w_travel = weights.score_weights(use_occupations)
     fit = w_skill * ev.skills + w_occ * ev.occupation + w_travel * ev.travel
     if ev.essential > 0:
         fit = fit * (1.0 - weights.ESSENTIAL_PENALTY * ev.missing_essential / ev.essential)
+    if not asks_skills:
+        fit = fit * weights.no_skills_scale(use_occupations)
     return min(fit, 1.0)
 
 

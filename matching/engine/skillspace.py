@@ -81,13 +81,14 @@ class SkillSpace:
     @classmethod
     def fit(cls, seekers: Iterable[Seeker], vacancies: Iterable[Vacancy]) -> SkillSpace:
         """Fit the IDF over every seeker's skills and every vacancy's asked skills."""
-        documents = [with_kin(s.skills) for s in seekers]
-        documents += [with_kin(v.asked_skills()) for v in vacancies]
+        documents = [s.skills for s in seekers]
+        documents += [v.asked_skills() for v in vacancies]
         return cls.fit_documents(documents)
 
     @classmethod
     def fit_documents(cls, documents: Sequence[Sequence[str]]) -> SkillSpace:
-        """Fit the IDF over documents, each a list of skill keys (repeats count once).
+        """Fit the IDF over documents, each a list of skill keys (repeats count once) read with
+        their kin keys.
 
         The document-term matrix is built with numpy (a dict lookup per key, no per-document
         Python work) and handed to scikit-learn's ``TfidfTransformer`` for the IDF.
@@ -96,9 +97,9 @@ class SkillSpace:
         if not documents:
             return cls([], [], 0)
         lookup: dict[str, int] = {}
-        owner, ids = _codes(documents, lookup, extend=True)
+        owner, ids = _with_kin_codes(*_codes(documents, lookup, extend=True), lookup)
         n_keys = len(lookup)
-        codes = np.unique(owner * n_keys + ids)
+        codes = _unique(owner * n_keys + ids)
         counts = sp.csr_matrix(
             (np.ones(codes.shape[0]), (codes // n_keys, codes % n_keys)),
             shape=(len(documents), n_keys),
@@ -131,11 +132,12 @@ class SkillSpace:
         essential-key pattern, and the columns: one per key some vacancy asks for."""
         n = len(vacancies)
         columns: dict[str, int] = {}
-        owner, col = _codes([with_kin(v.asked_skills()) for v in vacancies], columns, True)
+        owner, col = _codes([v.asked_skills() for v in vacancies], columns, True)
+        owner, col = _with_kin_codes(owner, col, columns)
         e_owner, e_col = _codes([v.essential_skills for v in vacancies], columns, False)
         n_cols = max(1, len(columns))
-        codes = np.unique(owner * n_cols + col)
-        e_codes = np.unique(e_owner * n_cols + e_col)
+        codes = _unique(owner * n_cols + col)
+        e_codes = _unique(e_owner * n_cols + e_col)
         idf = np.array([self.weight(k) for k in columns], dtype=np.float64)
         owner, col = codes // n_cols, codes % n_cols
         boost = np.where(np.isin(codes, e_codes), weights.ESSENTIAL_BOOST, 1.0)
@@ -154,9 +156,9 @@ class SkillSpace:
         n = len(seekers)
         lookup = dict(columns.columns)
         n_cols = len(lookup)
-        owner, key = _codes([with_kin(s.skills) for s in seekers], lookup, True)
+        owner, key = _with_kin_codes(*_codes([s.skills for s in seekers], lookup, True), lookup)
         n_keys = max(1, len(lookup))
-        codes = np.unique(owner * n_keys + key)
+        codes = _unique(owner * n_keys + key)
         owner, key = codes // n_keys, codes % n_keys
         extra = [self.weight(k) for k in list(lookup)[n_cols:]]
         idf = np.concatenate([columns.idf, np.array(extra, dtype=np.float64)])
@@ -196,6 +198,28 @@ def _codes(lists: Sequence[Sequence[str]], lookup: dict[str, int], extend: bool)
         ids = [lookup[k] for k in flat]
     owner = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
     return owner, np.asarray(ids, dtype=np.int64).reshape(-1)
+
+
+def _unique(codes: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array. ``np.unique`` takes a hash path in numpy
+    2.4 that was 60 times slower than sorting on 220,000 codes (0.1 s against 1.5 ms)."""
+    codes = np.sort(codes)
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if codes.size else codes
+
+
+def _with_kin_codes(owner: np.ndarray, ids: np.ndarray, lookup: dict[str, int]):
+    """``(owner, ids)`` (from ``_codes``) with, for every entry whose key has a family, one more
+    entry for the family's kin key (``with_kin`` over arrays: a look-up per distinct key, not per
+    entry); ``lookup`` is extended with the kin keys. Repeats are left for the caller's unique."""
+    families = _families()
+    kin_id = np.full(len(lookup), -1, dtype=np.int64)
+    for key, i in list(lookup.items()):
+        kin = families.get(key)
+        if kin is not None:
+            kin_id[i] = lookup.setdefault(kin, len(lookup))
+    kin = kin_id[ids] if ids.size else ids
+    has = kin >= 0
+    return np.concatenate([owner, owner[has]]), np.concatenate([ids, kin[has]])
 
 
 def _normalised_rows(owner, col, w, n_rows, n_cols) -> sp.csr_matrix:

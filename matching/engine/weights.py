@@ -71,11 +71,21 @@ def score_weights(use_occupations: bool) -> tuple[float, float, float]:
     """Return (skills, occupation, travel) weights; without occupation data (no title matrices
     given) its weight is shared out to the other two in proportion, so the fit still spans [0, 1].
     A seeker who gave no desired titles while others did is not redistributed: their occupation
-    part is simply 0."""
+    part is simply 0; nor is a seeker who typed no skills (``no_skills_scale`` is for vacancies
+    that ask none)."""
     if use_occupations:
         return W_SKILLS, W_OCCUPATION, W_TRAVEL
     rest = W_SKILLS + W_TRAVEL
     return W_SKILLS / rest, 0.0, W_TRAVEL / rest
+
+
+def no_skills_scale(use_occupations: bool) -> float:
+    """The factor on the fit of a vacancy that asks for no skills. Anyone qualifies for it on
+    skills, so the skills' weight is shared out to the occupation and travel parts in
+    proportion: a perfect such job is 100%, not 45%. Its skills part is 0, so this is the fit
+    with the usual weights times 1 / (occupation + travel weights)."""
+    _, w_occ, w_travel = score_weights(use_occupations)
+    return 1.0 / (w_occ + w_travel)
 
 
 # --- Travel estimates (issue 4, item 3; product.md "Travel") --------------------------------------

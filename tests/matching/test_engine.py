@@ -313,6 +313,14 @@ def test_a_job_that_asks_no_skills_says_so_rather_than_you_have_every_skill():
     result = run([alice()], [job], seeker_occupations=occ, vacancy_occupations=occ)
     reasons = result.reasons(1, 1)
     assert reasons["summary"].startswith("It asks for no particular skills")
+    # Anyone qualifies on skills: the fit is the kind of work and the journey alone, so the job
+    # one wants, next door, would be 100% (not 45%).
+    parts = reasons["fit_parts"]
+    expected = (weights.W_OCCUPATION * 1.0 + weights.W_TRAVEL * parts["travel"]) / (
+        weights.W_OCCUPATION + weights.W_TRAVEL
+    )
+    assert result.matches.for_seeker(1).fit[0] == pytest.approx(expected, abs=1e-4)  # parts rounded
+    assert reasons["fit"] == pytest.approx(expected, abs=1e-4)
     assert reasons["help"] == "It asks for no particular skills: read what the job involves."
     held = run([alice()], [vacancy(2)]).reasons(1, 2)
     assert held["help"] == "You have every skill this job asks for: it is worth applying."
