@@ -395,6 +395,7 @@ def _vacancy_kernel_args(index: VacancyIndex) -> tuple:
         w_travel,
         weights.ESSENTIAL_PENALTY,
         weights.REMOTE_TRAVEL_SCORE,
+        weights.MIN_IN_COMMON,
     )
 
 

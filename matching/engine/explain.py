@@ -378,10 +378,9 @@ def _failure_message(code: str, seeker: Seeker, vacancy: Vacancy, ev: Evaluation
     if code == ref.NOTHING_IN_COMMON:
         if context.use_occupations:
             return (
-                "You have none of the skills it asks for, and the jobs you are looking for "
-                "do not match its title."
+                "It has too little in common with your skills and the jobs you are looking for."
             )
-        return "You have none of the skills it asks for."
+        return "It has too little in common with your skills."
     raise ValueError(code)
 
 

@@ -268,6 +268,7 @@ def score_blocks(
     w_travel,
     essential_penalty,
     remote_travel,
+    min_in_common,
     k,
     block,
     want_candidates,
@@ -426,6 +427,8 @@ def score_blocks(
                     penalty = 1.0 - essential_penalty * missing / n_essential
                 shared = w_skill * acc[j, 1] + w_occ * acc[j, 2]
                 scale = v_rec[j, 4]  # weights.no_skills_scale for a vacancy asking no skills
+                if shared * scale < min_in_common:
+                    continue  # merely near: too little in common to be a match
                 # Upper bound: the same pair with the best possible journey.
                 bound = (shared + w_travel * travel_cap) * penalty * scale
                 if bound < root and (not want_candidates or bound < vh_min[t * n_v + j]):

@@ -139,7 +139,7 @@ def evaluate(
         skills += seeker_vector.get(key, 0.0) * weight
     ev.skills = skills
     ev.occupation = occupation_fit(seeker_occ, vacancy_occ) if use_occupations else 0.0
-    if ev.skills == 0.0 and ev.occupation == 0.0:
+    if in_common(ev, use_occupations, bool(vacancy_vector)) < weights.MIN_IN_COMMON:
         ev.failures.append(NOTHING_IN_COMMON)
     essential = set(vacancy.essential_skills)
     ev.essential = len(essential)
@@ -147,6 +147,14 @@ def evaluate(
     if not ev.failures:
         ev.fit = combine(ev, use_occupations, asks_skills=bool(vacancy_vector))
     return ev
+
+
+def in_common(ev: Evaluation, use_occupations: bool, asks_skills: bool) -> float:
+    """The part of the fit from skills and the kind of work, before the journey and any missing
+    essential skill (the kernel's test against ``weights.MIN_IN_COMMON``)."""
+    w_skill, w_occ, _ = weights.score_weights(use_occupations)
+    shared = w_skill * ev.skills + w_occ * ev.occupation
+    return shared if asks_skills else shared * weights.no_skills_scale(use_occupations)
 
 
 def combine(ev: Evaluation, use_occupations: bool, asks_skills: bool = True) -> float:

@@ -138,7 +138,7 @@ def test_a_missing_essential_skill_is_named_and_costs_more_than_a_missing_option
         ({"status": "closed"}, "vacancy_not_open", "not open (it is closed)"),
         ({"closing_date": TODAY - dt.timedelta(days=1)}, "vacancy_closed", "closed on 1 March"),
         ({"positions": 2, "positions_filled": 2}, "vacancy_full", "All 2 positions"),
-        ({"skills": ("hgv",), "essential_skills": ()}, "nothing_in_common", "none of the skills"),
+        ({"skills": ("hgv",), "essential_skills": ()}, "nothing_in_common", "too little in common"),
     ],
 )
 def test_each_hard_constraint_excludes_with_a_reason(changes, code, words):
@@ -324,6 +324,29 @@ def test_a_job_that_asks_no_skills_says_so_rather_than_you_have_every_skill():
     assert reasons["help"] == "It asks for no particular skills: read what the job involves."
     held = run([alice()], [vacancy(2)]).reasons(1, 2)
     assert held["help"] == "You have every skill this job asks for: it is worth applying."
+
+
+def test_a_job_that_is_merely_near_is_not_a_match():
+    # No skill in common; the kind of work barely (a cosine of 0.05, under MIN_IN_COMMON's
+    # 0.02 of the fit once weighted), then a little (0.1): only the second is a match.
+    driver = alice(skills=("first_aid",))
+    seeker_occ = sp.csr_matrix(np.array([[1.0, 0.0]]))
+    far_kind = np.sqrt(1 - 0.05**2)
+    near_kind = np.sqrt(1 - 0.1**2)
+    vacancy_occ = sp.csr_matrix(np.array([[0.05, far_kind], [0.1, near_kind]]))
+    jobs = [vacancy(1, skills=("hgv",), essential_skills=()),
+            vacancy(2, skills=("hgv",), essential_skills=())]  # fmt: skip
+    result = run([driver], jobs, seeker_occupations=seeker_occ, vacancy_occupations=vacancy_occ)
+    assert vacancy_ids(result, 1) == [2]
+    why = explain(
+        driver,
+        jobs[0],
+        context=result.index.context,
+        seeker_occupation_rows=seeker_occ,
+        vacancy_occupation_row=vacancy_occ[0],
+    )
+    assert [f["code"] for f in why.failures] == ["nothing_in_common"]
+    assert "too little in common" in why.failures[0]["message"]
 
 
 def test_a_seekers_occupation_fit_is_their_best_title():
