@@ -377,9 +377,7 @@ def _failure_message(code: str, seeker: Seeker, vacancy: Vacancy, ev: Evaluation
         return "It needs a driving licence, and you have not said you have one."
     if code == ref.NOTHING_IN_COMMON:
         if context.use_occupations:
-            return (
-                "It has too little in common with your skills and the jobs you are looking for."
-            )
+            return "It has too little in common with your skills and the jobs you are looking for."
         return "It has too little in common with your skills."
     raise ValueError(code)
 
