@@ -30,7 +30,6 @@ practice, and ``--check`` says if they did).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import sys
@@ -71,17 +70,9 @@ def families_csv() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    args = parser.parse_args()
-    text = families_csv()
-    if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{OUT} differs from a fresh derivation")
-        return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    from derived import write_or_check
+
+    return write_or_check(OUT, families_csv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -29,9 +29,7 @@ Needs the sentence model (``make venv`` puts it there); about a minute.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import gzip
 import io
 import sys
 from pathlib import Path
@@ -71,17 +69,9 @@ def families_csv() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    args = parser.parse_args()
-    text = families_csv()
-    if args.check:
-        same = OUT.exists() and gzip.decompress(OUT.read_bytes()).decode("utf-8") == text
-        print("up to date" if same else f"{OUT} differs from a fresh derivation")
-        return 0 if same else 1
-    OUT.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    from derived import write_or_check
+
+    return write_or_check(OUT, families_csv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
