@@ -32,12 +32,19 @@ def congestion_inputs() -> Congestion:
 
 
 def incremental_basis() -> tuple[SkillSpace | None, Congestion]:
-    """Return the skill weights and congestion statistics frozen by the last full run (None and
-    live inputs if there is none), so incremental runs and explanations score as it did."""
+    """Return the skill weights and congestion statistics frozen by the last full run of this
+    engine version (None and live inputs if there is none), so incremental runs and
+    explanations score as it did. A run of another version froze other keys (kin keys, say,
+    which an older version did not weigh) and is not used."""
+    from matching.engine import weights
     from matching.engine.model import VacancyBasis
     from matching.engine.skillspace import SkillSpace
 
-    last = MatchRun.objects.filter(kind=MatchRun.Kind.FULL).order_by("-finished_at").first()
+    last = (
+        MatchRun.objects.filter(kind=MatchRun.Kind.FULL, engine_version=weights.ENGINE_VERSION)
+        .order_by("-finished_at")
+        .first()
+    )
     if last is None or not last.skill_idf or not last.congestion_basis:
         return None, congestion_inputs()
     frozen = last.congestion_basis

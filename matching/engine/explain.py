@@ -33,8 +33,9 @@ __all__ = ["Explanation", "ReasonBuilder", "explain"]
 
 @dataclass(frozen=True)
 class Explanation:
-    """One pair, explained. ``is_match`` means it passes every constraint and shares something;
-    whether it made the seeker's top k is the batch's business."""
+    """One pair, explained. ``is_match`` means it passes every constraint and has at least
+    ``weights.MIN_IN_COMMON`` in common; whether it made the seeker's top k is the batch's
+    business."""
 
     seeker_id: int
     vacancy_id: int
@@ -408,7 +409,8 @@ def _failure_help(ev: Evaluation, seeker, vacancy, context, reasons: Mapping) ->
     if ref.LICENCE in codes:
         return "A driving licence would open this job: it is required."
     if ref.NOTHING_IN_COMMON in codes:
-        asked = vacancy.asked_skills()
+        held = set(seeker.skills)
+        asked = [k for k in vacancy.asked_skills() if k not in held]
         essential = [k for k in asked if k in set(vacancy.essential_skills)]
         first = (essential or asked or [None])[0]
         if first is not None:
@@ -416,6 +418,8 @@ def _failure_help(ev: Evaluation, seeker, vacancy, context, reasons: Mapping) ->
                 f"Add the skill “{context.label(first)}”, if you have it: it is one of the "
                 "skills it asks for."
             )
+        if vacancy.asked_skills():
+            return "You have the skills it asks for, but the work is far from what you are after."
         return "It asks for no skills and its title is far from the jobs you are looking for."
     return ""
 

@@ -6,9 +6,10 @@ vacancies there that ask for it, with their weights. For each seeker the loop fi
 grid cells their travel reach meets (plus the remote vacancies), walks their skill and title
 columns through those postings, summing every dot product into a per-thread accumulator, so it
 touches only vacancies within reach that share something (the others have fit 0 and are not
-matches: about a fifth of the pairs on bench-city). Each touched vacancy is then checked for
-hours, licence and minutes by mode, scored, and pushed into the seeker's top-k heap and the
-vacancy's. Threads take interleaved blocks of seekers; each has its own accumulator and slab of
+matches: about a fifth of the pairs on bench-city). Each touched vacancy with at least
+``weights.MIN_IN_COMMON`` in common is then checked for hours, licence and minutes by mode,
+scored, and pushed into the seeker's top-k heap and the vacancy's.
+Threads take interleaved blocks of seekers; each has its own accumulator and slab of
 vacancy heaps, merged at the end, so no locks are needed and the result does not depend on
 scheduling (every heap orders by fit, then id: a strict total order). Trade-off: memory for the
 vacancy heaps grows with threads x vacancies x k (2 x 30,000 x 50 x 16 bytes = 48 MB for a city

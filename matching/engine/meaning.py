@@ -90,9 +90,11 @@ FAMILY_PREFIX = "family:"  # a row's key for a family, beside the occupations' E
 SUGGESTIONS = 8
 MAX_CLAUSES = 60
 # What a stored reading was made with: a row made otherwise is read again.
+# The families' file by its hash too: re-derived families renumber, and stored rows name them.
+_FAMILIES_HASH = hashlib.sha256(FAMILIES_FILE.read_bytes()).hexdigest()[:8]
 MEANING_ID = (
     f"{MODEL_ID}:occupations-{TOP_K}-{FLOOR}:families-{FAMILIES}-{FAMILY_TOP_K}-{FAMILY_FLOOR}"
-    f":skills-{SUGGESTIONS}"
+    f"-{_FAMILIES_HASH}:skills-{SUGGESTIONS}"
 )
 _CLAUSE_SPLIT = re.compile(r"[.;:!?\n\r\u2022\u2023\u25e6\u2043*]+|,\s|\s[-\u2013]\s")
 
@@ -221,7 +223,8 @@ def blend(
     empty when not known). The occupations part is words and meaning weighted as
     ``weights.TITLE_LEXICAL`` / ``TEXT_MEANING`` say, renormalised; the families part follows
     in columns of its own (``row_width``), the two weighted so that a dot product of two rows
-    is ``OCCUPATION_NEAR`` x occupations' cosine + ``OCCUPATION_FAMILY`` x families'."""
+    is ``OCCUPATION_NEAR`` x occupations' cosine + ``OCCUPATION_FAMILY`` x families' (a row's
+    length is 1 with both parts, less with one)."""
     near: tuple[list, list, list] = ([], [], [])
     kinds: tuple[list, list, list] = ([], [], [])
     for r, meaning in enumerate(meanings):
@@ -244,14 +247,16 @@ def blend(
     family = sp.csr_matrix(
         (kinds[2], (kinds[0], kinds[1])), shape=(shape[0], FAMILIES), dtype=np.float64
     )
-    both = sp.hstack(
+    # Not renormalised: a row with one part only (words before its meaning is read; a text near
+    # no occupation but near some families) keeps that part's weight, so it never meets another
+    # row for more than that part gives.
+    return sp.hstack(
         [
             np.sqrt(weights.OCCUPATION_NEAR) * _unit(mixed),
             np.sqrt(weights.OCCUPATION_FAMILY) * _unit(family),
         ],
         format="csr",
     )
-    return _unit(both)
 
 
 def _unit(matrix: sp.csr_matrix) -> sp.csr_matrix:

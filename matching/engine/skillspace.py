@@ -46,11 +46,14 @@ KIN = "kin:"  # the key of a family of skills
 
 @lru_cache(maxsize=1)
 def _families() -> dict[str, str]:
-    """Taxonomy id -> its family's kin key (empty when the file is not there)."""
+    """Taxonomy id -> its family's kin key (empty when the file is not there). UK licences and
+    cards have none: one is held or not, and a licence near another by its words (the clusters
+    put the CSCS card beside software skills) is no part of it."""
     if not FAMILIES_FILE.exists():
         return {}
     with gzip.open(FAMILIES_FILE, "rt", encoding="utf-8") as f:
-        return {r["id"]: f"{KIN}{r['family']}" for r in csv.DictReader(f)}
+        rows = csv.DictReader(f)
+        return {r["id"]: f"{KIN}{r['family']}" for r in rows if not r["id"].startswith("uk:")}
 
 
 def kin_of(key: str) -> str | None:

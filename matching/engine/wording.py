@@ -21,7 +21,8 @@ WORDED = ("causes", "message")  # keys of a pair's congestion that are words, ma
 
 # The occupation part of a fit (0 to 1) as words. Two rows meet at 0.5 or more only when they
 # share occupations; a pair that shares only a family of occupations, a neighbouring kind of
-# work, is at most ``weights.OCCUPATION_FAMILY`` (0.3). Below NEAR_KIND the part says nothing.
+# work, is at most ``weights.OCCUPATION_FAMILY`` (0.3: ``meaning.blend`` keeps each part's
+# weight). Below NEAR_KIND the part says nothing.
 KIND_OF_JOB = 0.5
 NEAR_KIND = 0.1
 

@@ -150,7 +150,9 @@ def sign_in_wrongly_then_rightly(page, url, username):
     page.fill("#id_username", username)
     page.fill("#id_password", "not-the-password")
     page.click("button[type=submit]")
-    assert page.locator(".govuk-error-summary").is_visible()
+    page.locator(".govuk-error-summary").wait_for(
+        state="visible"
+    )  # the answer may still be loading
     assert "did not match" in page.inner_text(".govuk-error-summary")
     check_page(page, "sign-in-error")
     page.fill("#id_username", username)

@@ -42,7 +42,7 @@ def test_mentor_works_with_a_seeker(town, page_at, live_server, width):
     page.get_by_role("button", name="Record the job").click()
     summary = page.inner_text(".govuk-error-summary")
     assert "The start is in the future." in summary
-    assert page.locator("#id_start_date-error").is_visible()
+    page.locator("#id_start_date-error").wait_for(state="visible")
     assert not OutsideJob.objects.exists()
     check_page(page, "mentor-outside-job-error")
     page.click(".govuk-error-summary a[href='#id_start_date']")

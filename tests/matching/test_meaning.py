@@ -152,7 +152,9 @@ def test_two_rows_meet_as_the_weighted_sum_of_their_occupations_and_families():
     ]
     rows = blend(lexical, meanings, position)
     assert rows.shape == (3, row_width(3)) == (3, 3 + FAMILIES)
-    assert np.allclose(sp.linalg.norm(rows, axis=1), 1.0)
+    # Unit rows with both parts; a row with one part keeps that part's weight only.
+    norms = sp.linalg.norm(rows, axis=1)
+    assert np.allclose(norms, [1.0, 1.0, np.sqrt(weights.OCCUPATION_NEAR)])
     # Before MIN_SHARE (no weight here is under it): occupations 0.6, families 0.6.
     expected = weights.OCCUPATION_NEAR * 0.6 + weights.OCCUPATION_FAMILY * 0.6
     assert (rows[0] @ rows[1].T).toarray()[0, 0] == pytest.approx(expected)
@@ -162,6 +164,11 @@ def test_two_rows_meet_as_the_weighted_sum_of_their_occupations_and_families():
     assert (only_family[0] @ only_family[1].T).toarray()[0, 0] == pytest.approx(
         weights.OCCUPATION_FAMILY
     )
+    # A text near some families and no occupation meets a full row for its families' share
+    # only, never as "the kind of job" (0.5 or more).
+    vague = blend(lexical, [{"family:3": 1.0}], position)
+    full = blend(lexical, [{"a": 1.0, "family:3": 1.0}], position)
+    assert (vague @ full.T).toarray()[0, 0] == pytest.approx(weights.OCCUPATION_FAMILY)
 
 
 def test_the_committed_families_cover_every_occupation_once():
