@@ -93,7 +93,7 @@ MAX_CLAUSES = 60
 # The families' file by its hash too: re-derived families renumber, and stored rows name them.
 _FAMILIES_HASH = hashlib.sha256(FAMILIES_FILE.read_bytes()).hexdigest()[:8]
 MEANING_ID = (
-    f"{MODEL_ID}:occupations-{TOP_K}-{FLOOR}:families-{FAMILIES}-{FAMILY_TOP_K}-{FAMILY_FLOOR}"
+    f"{MODEL_ID}:occ-{TOP_K}-{FLOOR}:fam-{FAMILIES}-{FAMILY_TOP_K}-{FAMILY_FLOOR}"
     f"-{_FAMILIES_HASH}:skills-{SUGGESTIONS}"
 )
 _CLAUSE_SPLIT = re.compile(r"[.;:!?\n\r\u2022\u2023\u25e6\u2043*]+|,\s|\s[-\u2013]\s")

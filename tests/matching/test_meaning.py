@@ -183,3 +183,10 @@ def test_the_committed_families_cover_every_occupation_once():
         rows = list(csv.DictReader(f))
     assert sorted(r["id"] for r in rows) == sorted(occupations)
     assert {int(r["family"]) for r in rows} == set(range(FAMILIES))
+
+
+def test_what_a_stored_meaning_was_made_with_fits_its_column():
+    # PostgreSQL refuses a longer value where SQLite would store it.
+    from matching.engine.meaning import MEANING_ID
+
+    assert len(MEANING_ID) <= TextMeaning._meta.get_field("model").max_length
