@@ -205,7 +205,8 @@ def _codes(lists: Sequence[Sequence[str]], lookup: dict[str, int], extend: bool)
 
 def _unique(codes: np.ndarray) -> np.ndarray:
     """The sorted distinct values of an integer array. ``np.unique`` takes a hash path in numpy
-    2.4 that was 60 times slower than sorting on 220,000 codes (0.1 s against 1.5 ms)."""
+    2.4 that was far slower than sorting on these codes: with it, bench-town's skill-space fit
+    took 0.15 s, with this 0.03 s (``bench/bench_engine.py --quick``, "of which")."""
     codes = np.sort(codes)
     return codes[np.r_[True, codes[1:] != codes[:-1]]] if codes.size else codes
 
