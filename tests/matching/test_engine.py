@@ -349,6 +349,18 @@ def test_a_job_that_is_merely_near_is_not_a_match():
     assert "too little in common" in why.failures[0]["message"]
 
 
+def test_too_little_in_common_never_suggests_a_skill_already_held():
+    # One skill of the thousand asked: held, yet too little in common to be a match.
+    asked = tuple(f"text:k{i}" for i in range(1000))
+    seeker = alice(skills=("text:k0",))
+    job = vacancy(1, skills=asked, essential_skills=())
+    result = run([seeker], [job])
+    assert vacancy_ids(result, 1) == []
+    why = explain(seeker, job, context=result.index.context)
+    assert [f["code"] for f in why.failures] == ["nothing_in_common"]
+    assert why.reasons["help"].startswith("Add the skill “k1”")  # not k0, which they hold
+
+
 def test_a_seekers_occupation_fit_is_their_best_title():
     # Two desired titles: a cleaner (column 2) and an HGV driver (column 0). The vacancy's title
     # is the driver's occupation, so the fit is the driver title's 0.8, not diluted by cleaning.
