@@ -422,3 +422,25 @@ def test_a_large_write_without_a_child_builds_reasons_in_process(busy_town, monk
     run = services.matches_recompute_all()
     assert run.stats["reasons_from_child"] == 0
     assert _stored_reasons() == in_process
+
+
+@pytest.mark.django_db
+def test_incremental_runs_freeze_only_a_full_run_of_this_engine_version():
+    # A full run made by another version weighed other skill keys (no kin keys before 1.3):
+    # incremental runs must not score with it, but with live inputs until a full run of this one.
+    from matching.engine import weights
+    from matching.models import MatchRun
+    from matching.selectors import incremental_basis
+
+    now = timezone.now()
+    frozen = dict(
+        kind=MatchRun.Kind.FULL,
+        started_at=now - dt.timedelta(minutes=1),
+        finished_at=now,
+        skill_idf={"keys": ["esco:x"], "idf": [2.0], "n_documents": 3},
+        congestion_basis={"vacancies": {}, "applications": {}, "answer_rate": {}},
+    )
+    MatchRun.objects.create(engine_version="engine-0.old", **frozen)
+    assert incremental_basis()[0] is None
+    MatchRun.objects.create(engine_version=weights.ENGINE_VERSION, **frozen)
+    assert incremental_basis()[0].keys == ["esco:x"]
