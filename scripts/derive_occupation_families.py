@@ -49,7 +49,7 @@ def families_csv() -> str:
     from matching.engine.meaning import FAMILIES, build_occupation_meaning, read_occupations
 
     rows = read_occupations()
-    meaning = build_occupation_meaning(with_families=False)
+    meaning = build_occupation_meaning()
     assert meaning.ids == [r["id"] for r in rows]
     km = KMeans(FAMILIES, n_init=4, random_state=0).fit(meaning.reps.astype(np.float64))
     labels = km.labels_

@@ -174,17 +174,16 @@ def _data_hash() -> str:
     return hashlib.sha256(OCCUPATIONS_FILE.read_bytes()).hexdigest()[:12]
 
 
-def build_occupation_meaning(with_families: bool = True) -> OccupationMeaning:
-    """Embed every occupation (label; label and description) and average the two; with
-    ``with_families``, add the family centres (``esco_occupation_families.csv``)."""
+def build_occupation_meaning() -> OccupationMeaning:
+    """Embed every occupation (label; label and description) and average the two. The family
+    centres are added at load (``load_occupation_meaning``), from the committed families."""
     rows = read_occupations()
     model = load_text_model()
     labels = model.embed([r["preferred_label"] for r in rows])
     described = model.embed([f"{r['preferred_label']}. {r['description']}" for r in rows])
     reps = labels + described
     reps /= np.maximum(np.linalg.norm(reps, axis=1, keepdims=True), 1e-12)
-    meaning = OccupationMeaning([r["id"] for r in rows], reps.astype(np.float32))
-    return _with_families(meaning) if with_families else meaning
+    return OccupationMeaning([r["id"] for r in rows], reps.astype(np.float32))
 
 
 def _with_families(meaning: OccupationMeaning) -> OccupationMeaning:
@@ -205,7 +204,7 @@ def load_occupation_meaning(cache_dir: Path | str) -> OccupationMeaning:
         with np.load(path, allow_pickle=False) as data:
             meaning = OccupationMeaning([str(i) for i in data["ids"]], data["reps"])
     else:
-        meaning = build_occupation_meaning(with_families=False)
+        meaning = build_occupation_meaning()
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial.npz")
         np.savez(partial, ids=np.asarray(meaning.ids), reps=meaning.reps)
