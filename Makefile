@@ -13,7 +13,7 @@ DEMO_PORT ?= 8000
 # Development defaults; every one can be overridden from the environment.
 export DEBUG ?= 1
 
-.PHONY: venv demo demo-check test test-fast bench lint lock migrate clean
+.PHONY: venv demo demo-check test bench lint lock migrate clean
 
 venv: $(STAMP) $(MODEL) node_modules/.package-lock.json
 
@@ -61,6 +61,9 @@ demo-check: venv
 		CELERY_TASK_ALWAYS_EAGER=1; \
 	$(BIN)/python manage.py migrate --noinput >/dev/null && $(BIN)/python manage.py demo_check
 
+# The quick tier on every core; JOBMATCH_TESTS=full adds the browser journeys and slower seeds
+# (what CI runs). PYTEST_ARGS overrides the options, e.g. PYTEST_ARGS="-n 0 -x" for one process.
+PYTEST_ARGS ?= -n auto
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

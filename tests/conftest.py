@@ -1,7 +1,13 @@
-"""Shared fixtures.
+"""Shared fixtures, and the two tiers of the suite.
 
 The cast (used across modules): ``alice`` is a seeker, ``bob`` an employer, ``maya`` a mentor,
 ``cora`` a commissioner and ``root`` an admin (staff). Each module says who may see what.
+
+Tiers: ``make test`` runs the quick tier on both cores (pytest-xdist: each worker has its own
+test database, and a live worker its own queue). Tests marked ``full`` (the browser journeys,
+the slower property seeds) run only with ``JOBMATCH_TESTS=full``, as CI runs them. Before the
+workers start, the controller builds the caches every process reads (postcode index, occupation
+and skill vectors) once, so two workers never build them side by side.
 """
 
 from __future__ import annotations
@@ -37,6 +43,39 @@ def _eager_tasks_and_clean_cache(request):
     celery_app.conf.task_always_eager = previous
 
 
+FULL_TIER = os.environ.get("JOBMATCH_TESTS", "quick") == "full"
+BROWSER = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_sessionstart(session):
+    """On the controller (or a run without workers): build the shared caches once."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from django.conf import settings
+
+    from matching.engine.meaning import load_occupation_meaning
+    from matching.engine.skills import SEMANTIC_CACHE, SkillTaxonomy
+    from matching.postcodes import load_index
+
+    load_index(settings.CACHE_DIR)
+    load_occupation_meaning(settings.CACHE_DIR)
+    if not SEMANTIC_CACHE.exists():
+        SkillTaxonomy(semantic="sync")  # embeds the taxonomy's labels and keeps their vectors
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys are in the full tier; outside it, ``full`` tests are deselected."""
+    for item in items:
+        if BROWSER in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.full)
+    if FULL_TIER:
+        return
+    full = [item for item in items if item.get_closest_marker("full") is not None]
+    if full:
+        config.hook.pytest_deselected(items=full)
+        items[:] = [item for item in items if item.get_closest_marker("full") is None]
+
+
 def pytest_runtest_logreport(report):
     global _broker_passed
     if report.when == "call" and report.passed and "broker" in report.keywords:
@@ -46,8 +85,28 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     """Record how many ``broker`` tests passed, for ``.ci/run`` to check that some ran."""
     target = os.environ.get("JOBMATCH_BROKER_REPORT")
-    if target:
+    if target and not hasattr(session.config, "workerinput"):  # workers' reports reach here too
         Path(target).write_text(f"{_broker_passed}\n")
+
+
+@pytest.fixture(scope="module")
+def demo_town(django_db_setup, django_db_blocker):
+    """The small demo town, seeded once for a module's tests, in a transaction rolled back after
+    them (each test still runs in its own savepoint: request ``db`` beside it)."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as each test hashes
+    with django_db_blocker.unblock(), override_settings(DEBUG=True, PASSWORD_HASHERS=fast):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", size="small")
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

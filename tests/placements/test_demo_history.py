@@ -1,6 +1,6 @@
 """The demo history (placements/demo.py) on the small town: every placement walks product.md's
 transition table, moved by the actor the table names; every start has its two checks; spells
-never overlap; seeding twice adds nothing."""
+never overlap; seeding twice adds nothing; the town is complete, on real Barnsley postcodes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from employers.models import EmployerMember, Vacancy
+from matching.lookups import postcode_locate
 from placements.models import (
     OPEN_STATES,
     OutcomeCheck,
@@ -52,9 +53,9 @@ SPELL_STATES = ("in_work", "ended")
 
 
 @pytest.fixture
-def town(settings):
+def town(demo_town, db, settings):
+    """The small demo town, seeded once for this module; each test's writes are rolled back."""
     settings.DEBUG = True
-    call_command("seed_demo", size="small")
 
 
 def _events_by_placement() -> dict[int, list[PlacementEvent]]:
@@ -194,6 +195,26 @@ def test_every_start_has_its_two_checks_and_spells_never_overlap(town):
         intervals.sort()
         for (_, end), (next_start, _) in zip(intervals, intervals[1:], strict=False):
             assert end is not None and end <= next_start, seeker_id
+
+
+def test_small_demo_town_is_complete(town):
+    active = SeekerProfile.objects.exclude(user__username__startswith="past-")
+    assert active.count() == 60 and Vacancy.objects.count() == 30
+    assert SeekerProfile.objects.filter(user__username__startswith="past-").count() == 150
+    demo = SeekerProfile.objects.get(user__username="demo-seeker")
+    assert demo.mentor.username == "demo-mentor" and demo.share_with_employers
+    assert demo.consents.count() == 1
+    org = EmployerMember.objects.get(user__username="demo-employer").employer
+    assert org.vacancies.filter(status="open").count() >= 3
+    for profile in SeekerProfile.objects.all()[:20]:
+        location = postcode_locate(profile.postcode)
+        assert location.la_code == "E08000038"
+        assert (location.easting, location.northing) == (profile.easting, profile.northing)
+        # Typed as people would and read by the normaliser: each says what it was read as.
+        assert profile.skills and all(s["typed"] and s["how"] for s in profile.skills)
+    for username in ("demo-seeker", "demo-employer", "demo-mentor", "demo-commissioner"):
+        assert User.objects.get(username=username).check_password("demo-pass-2026")
+    assert User.objects.get(username="demo-admin").is_superuser
 
 
 def test_seeding_again_adds_nothing(town, settings):
