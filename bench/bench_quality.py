@@ -48,7 +48,7 @@ DATA = ROOT / "matching" / "data"
 HELDOUT = DATA / "heldout"
 SKILL_TUNING_CSV = DATA / "skill_phrases_tuning.csv"
 SKILL_HELDOUT_CSV = HELDOUT / "skill_phrases.csv"
-SKILL_DEV_CSV = DATA / "skill_phrases_dev.csv"  # measured between held-out runs, never tuned on
+SKILL_DEV_CSV = DATA / "skill_phrases_dev.csv"  # tuning data since the second held-out set
 SKILL_DEV_SECOND_CSV = DATA / "skill_phrases_dev_second.csv"  # the dev phrases labelled again
 # Fresh phrases from a writer who never saw the repository, labelled by two people apart.
 SKILL_HELDOUT_SECOND_CSV = HELDOUT / "skill_phrases_second.csv"
