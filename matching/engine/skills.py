@@ -196,15 +196,6 @@ SEMANTIC_VETO_MAX = 0.4
 FUZZY_CONFIRM_MIN = 0.8
 SEMANTIC_CONFIRM_MIN = 0.7
 SEMANTIC_MATCH_MIN = 0.80
-# An exact hit on an ESCO alternative label that the model reads as something else ("packing"
-# is an alternative label of "packaging engineering", "forklift driving" of "drive agricultural
-# machines") gives way to the concept meaning puts at least ALT_OVERRIDE_MIN close and
-# ALT_OVERRIDE_GAP closer; not for phrases under ALT_OVERRIDE_MIN_CHARS ("cpr", "gmp": the
-# model reads acronyms poorly). On the tuning and dev phrases: 3 wrong made right, none made
-# wrong (the nearest miss: "end of life care", gap 0.19, stays "palliative care").
-ALT_OVERRIDE_MIN = 0.85
-ALT_OVERRIDE_GAP = 0.25
-ALT_OVERRIDE_MIN_CHARS = 5
 # Pool ranking with meaning: POOL_LEXICAL_WEIGHT * rerank key + the rest * cosine; a concept
 # found by meaning only counts POOL_MEANING_ONLY_LEXICAL as its lexical part.
 POOL_LEXICAL_WEIGHT = 0.7
@@ -900,37 +891,7 @@ class SkillTaxonomy:
                 texts = [(variants[i][:1] or [cores[i]])[0] for i in todo]
                 for i, q in zip(todo, meaning.embed(texts), strict=True):
                     results[i] = self._with_meaning(results[i], meaning, q)
-            alts = [
-                i
-                for i, r in enumerate(results)
-                if r[3] == "exact"
-                and r[2]
-                and self.label_precedence[r[0]] == _PREC_ESCO_ALT
-                and len(cores[i]) >= ALT_OVERRIDE_MIN_CHARS
-            ]
-            if alts:
-                for i, q in zip(alts, meaning.embed([cores[i] for i in alts]), strict=True):
-                    results[i] = self._alt_checked(results[i], meaning, q)
         return results
-
-    def _alt_checked(self, result: _Result, meaning: _Meaning, q: np.ndarray) -> _Result:
-        """An exact hit on an ESCO alternative label, kept unless meaning puts another concept
-        far closer (``ALT_OVERRIDE_*``); the label's concept then stays first among the
-        alternatives."""
-        label_i, _score, _accepted, _route, pool = result
-        concept = int(self.label_concept[label_i])
-        sims, _ = meaning.concept_sims(q)
-        other = max(
-            ((c, s) for c, s in sims.items() if c != concept), key=lambda kv: kv[1], default=None
-        )
-        if other is None or other[1] < ALT_OVERRIDE_MIN:
-            return result
-        if other[1] - meaning.sim(concept, q) < ALT_OVERRIDE_GAP:
-            return result
-        rest = tuple((c, sc) for c, sc in pool if c not in (concept, other[0]))
-        pool = ((other[0], other[1]), (concept, 1.0), *rest)[:CANDIDATE_POOL]
-        route = "meaning, over an ESCO alternative label"
-        return int(self._concept_label[other[0]]), float(other[1]), True, route, pool
 
     # ---------------------------------------------------------------- meaning
     def _semantic_rows(self) -> tuple[list[str], np.ndarray]:

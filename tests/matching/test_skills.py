@@ -389,7 +389,6 @@ def test_accuracy_on_held_out_alt_labels(held_out):
 # --------------------------------------------------------------------------- everyday phrases
 PICK_ORDERS = "esco:ee5e2297-39cc-4ed6-89e5-d58016118a7f"
 PACK_GOODS = "esco:667cbbaf-f377-46d8-8f2d-1f6d8a55d74a"
-TEND_LATHE = "esco:e4a9ec84-4eb3-494b-8a70-0fcf0d687f03"
 PACKAGING_ENGINEERING = "esco:b8ac179c-4a29-4467-9177-031daf1321d6"
 BARCODE_SCANNING = "esco:fd79b3c4-e264-41b5-bada-49ba5f317588"
 DRIVE_AGRICULTURAL_MACHINES = "esco:a6bbc19a-381c-4c60-a79a-41dea2d1a422"
@@ -566,18 +565,12 @@ def test_figures_on_tuning_phrases(tx):
     assert f["top5"] >= TUNING_FLOOR["top5"]
 
 
-@pytest.fixture(scope="module")
-def left_out():
-    """The taxonomy with the tuning phrases' own rows left out of the synonym list."""
+def test_figures_on_tuning_phrases_left_out_of_the_synonym_list():
+    rows = _tuning_rows()
     from matching.engine.skills import SkillTaxonomy
 
-    rows = _tuning_rows()
-    return SkillTaxonomy(semantic="sync", exclude_synonyms=[r["phrase"] for r in rows])
-
-
-def test_figures_on_tuning_phrases_left_out_of_the_synonym_list(left_out):
-    rows = _tuning_rows()
-    meaning = left_out.uses_meaning
+    left_out = SkillTaxonomy(exclude_synonyms=[r["phrase"] for r in rows])
+    meaning = left_out.wait_semantic()
     f = _phrase_figures(left_out, rows)
     print(
         f"\ntuning phrases left out of the synonym list (meaning {meaning}): top-1 "
@@ -596,29 +589,3 @@ def test_lexical_only_when_meaning_is_off():
     assert not lexical.uses_meaning
     (item,) = lexical.normalise(["picking and packing"])
     assert item["id"] == PICK_ORDERS and item["alternatives"]
-
-
-@pytest.mark.parametrize(
-    ("phrase", "alt_of", "meant"),
-    [
-        ("packing", PACKAGING_ENGINEERING, PACK_GOODS),
-        ("lathe work", "esco:2937cef9-e822-4f1f-b569-4ec0362fa5f6", TEND_LATHE),  # turn wood
-    ],
-)
-def test_an_esco_alternative_label_gives_way_to_a_far_closer_meaning(
-    left_out, phrase, alt_of, meant
-):
-    """ESCO lists these as alternative labels of another concept; without the synonym list's
-    rows for them, meaning overrides the alternative label, which stays first among the
-    alternatives."""
-    if not left_out.uses_meaning:
-        pytest.skip("the sentence model is not installed (make venv)")
-    assert left_out.exact([phrase])[0]["id"] == alt_of  # the label as it stands
-    item = one(left_out, phrase)
-    assert item["id"] == meant
-    assert item["alternatives"][0]["id"] == alt_of
-
-
-def test_a_short_alternative_label_keeps_its_concept(left_out):
-    """Acronyms are read poorly by the model: "cpr" stays ESCO's "resuscitation"."""
-    assert one(left_out, "cpr")["label"] == "resuscitation"
