@@ -112,21 +112,19 @@ def _readings(cell: str) -> set[str]:
     return {i for i in cell.split("|") if i}
 
 
-def both_labellers(row: dict[str, str]) -> tuple[set[str], bool]:
-    """Right by either of the two labellers of the second held-out set: any fair reading of
-    either, and "not recognised" where either says ``none``."""
-    readings = _readings(row["first_ids"]) | _readings(row["second_ids"])
-    return readings - {"none"}, "none" in readings
-
-
-def one_labeller(column: str) -> Callable:
-    """Right by one labeller of the second held-out set alone (``first_ids``/``second_ids``)."""
+def by_labellers(*columns: str) -> Callable:
+    """Right by any of these labellers of the second held-out set (``first_ids``,
+    ``second_ids``): any fair reading of one of them, and "not recognised" where one says
+    ``none``."""
 
     def accept(row: dict[str, str]) -> tuple[set[str], bool]:
-        readings = _readings(row[column])
+        readings = set().union(*(_readings(row[c]) for c in columns))
         return readings - {"none"}, "none" in readings
 
     return accept
+
+
+both_labellers = by_labellers("first_ids", "second_ids")
 
 
 def phrase_figures(
@@ -377,14 +375,15 @@ def section_skill_phrases(args: argparse.Namespace) -> None:
     )
     for part, rows in parts.items():
         print(f"  {part} part:")
+        two = part == "second held-out"
+        accept = both_labellers if two else first_reading
         for name, tax, where in variants:
             if part not in where:
                 continue
             fn = ours(tax)
             tax._cache.clear()
             started = time.perf_counter()
-            two = part == "second held-out"
-            f = phrase_figures(rows, fn, accept=both_labellers if two else first_reading)
+            f = phrase_figures(rows, fn, accept=accept)
             ms = (time.perf_counter() - started) / max(1, len(rows)) * 1e3
             print(figure_line(name, f) + f"  [{ms:.2f} ms/phrase, cold]")
             if part == "dev" and second:
@@ -394,13 +393,12 @@ def section_skill_phrases(args: argparse.Namespace) -> None:
                 print(figure_line("  the same, either labeller right", g))
             if two and name == "normaliser":
                 for column, who in (("first_ids", "first"), ("second_ids", "second")):
-                    g = phrase_figures(rows, fn, accept=one_labeller(column))
+                    g = phrase_figures(rows, fn, accept=by_labellers(column))
                     print(figure_line(f"  the same, {who} labeller alone", g))
             if args.misses and part == "tuning" and name != "normaliser, lexical only":
                 for phrase, want, got in f["misses"]:
                     got_label = tax.label_of(got) if got else "not recognised"
                     print(f"      miss {phrase!r}: {got_label}  (want {want})")
-        accept = both_labellers if part == "second held-out" else first_reading
         baseline.threshold = 0.0
         f = phrase_figures(rows, baseline, accept=accept)
         print(figure_line("baseline TF-IDF, always answers", f))
