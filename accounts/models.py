@@ -45,6 +45,7 @@ class AccessLogEntry(models.Model):
         API = "api", "API"
         WEB = "web", "Web page"
         ADMIN = "admin", "Admin"
+        COMMAND = "command", "Management command"
 
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_log")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,15 +17,17 @@ from employers.selectors import vacancy_list_for, vacancy_writable_for
 from jobmatch.errors import Conflict, NotAllowed, NotFound
 from matching.pseudonyms import pseudonym, seeker_for_pseudonym
 from matching.selectors import vacancy_candidates
-from placements import selectors, services
+from placements import selectors, services, workflow
+from placements.inputs import OutsideJobInput, RecordCheckInput
 from placements.models import (
     CheckResult,
-    DeclineReason,
     Evidence,
     Notification,
     OutcomeCheck,
     Placement,
+    State,
 )
+from placements.selectors import CaseloadStatus
 from seekers.models import SeekerProfile
 from seekers.selectors import seeker_list_for
 
@@ -104,7 +105,8 @@ class PlacementSerializer(serializers.ModelSerializer):
         ]
 
     def get_allowed_actions(self, placement) -> list[str]:
-        return services.ACTIONS.get(placement.state, [])
+        """The actions the caller may take now (each a POST to ``placements/{id}/{action}/``)."""
+        return services.actions_for(placement, self._user())
 
 
 class EmployerCheckSerializer(serializers.Serializer):
@@ -145,46 +147,11 @@ def placement_serializer_class(user) -> type[PlacementSerializer]:
     return EmployerPlacementSerializer if selectors.employer_side(user) else PlacementSerializer
 
 
-DATE_ERRORS = {
-    "invalid": "Enter the date as year-month-day, for example 2026-12-01.",
-    "required": "Enter the date, for example 2026-12-01.",
-    "null": "Enter the date, for example 2026-12-01.",
-}
-
-
 class NewPlacementSerializer(serializers.Serializer):
     vacancy = serializers.IntegerField()
     seeker = serializers.IntegerField(
         required=False, help_text="Mentors: the seeker to propose (caseload)."
     )
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-class RejectSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=DeclineReason.choices)
-    text = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-class AcceptOfferSerializer(serializers.Serializer):
-    start_date = serializers.DateField(error_messages=DATE_ERRORS)
-
-
-class EndSerializer(serializers.Serializer):
-    end_date = serializers.DateField(error_messages=DATE_ERRORS)
-    reason = serializers.CharField(max_length=500)
-
-
-class RecordCheckSerializer(serializers.Serializer):
-    week = serializers.ChoiceField(choices=[13, 26])
-    result = serializers.ChoiceField(choices=CheckResult.choices)
-    evidence = serializers.ChoiceField(choices=Evidence.choices)
-    hours_per_week = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=0, max_value=80, required=False, allow_null=True
-    )
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -250,80 +217,26 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         placement = make(seeker=seeker, vacancy=vacancy, by=user)
         return Response(self.get_serializer(placement).data, status=status.HTTP_201_CREATED)
 
-    def _act(self, request, service, serializer_class=None, **fixed):
+    def _act(self, request, action: str):
         placement = self.get_object()
-        kwargs = dict(fixed)
-        if serializer_class is not None:
-            data = serializer_class(data=request.data)
+        spec = workflow.ACTIONS[action]
+        given = {}
+        if spec.input is not None:
+            data = spec.input(data=request.data)
             data.is_valid(raise_exception=True)
-            kwargs.update(data.validated_data)
-        placement = service(placement=placement, by=request.user, **kwargs)
+            given = dict(data.validated_data)
+        placement = services.placement_act(
+            placement=placement, action=action, by=request.user, channel="api", **given
+        )
         placement = self.get_queryset().get(pk=placement.pk)
         return Response(self.get_serializer(placement).data)
 
-    @extend_schema(request=None, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        return self._act(request, services.placement_accept)
-
-    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        return self._act(request, services.placement_decline, ReasonSerializer)
-
-    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def interview(self, request, pk=None):
-        return self._act(request, services.placement_interview, ReasonSerializer)
-
-    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def offer(self, request, pk=None):
-        return self._act(request, services.placement_offer, ReasonSerializer)
-
-    @extend_schema(request=RejectSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        data = RejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._act(
-            request,
-            services.placement_reject,
-            decline_reason=data.validated_data["reason"],
-            text=data.validated_data.get("text", ""),
-        )
-
-    @extend_schema(request=AcceptOfferSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"], url_path="accept-offer")
-    def accept_offer(self, request, pk=None):
-        return self._act(request, services.placement_accept_offer, AcceptOfferSerializer)
-
-    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"], url_path="decline-offer")
-    def decline_offer(self, request, pk=None):
-        return self._act(request, services.placement_decline_offer, ReasonSerializer)
-
-    @extend_schema(request=None, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"], url_path="confirm-start")
-    def confirm_start(self, request, pk=None):
-        return self._act(request, services.placement_confirm_start)
-
-    @extend_schema(request=EndSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        return self._act(request, services.placement_end, EndSerializer)
-
-    @extend_schema(request=ReasonSerializer, responses=PlacementSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._act(request, services.placement_withdraw, ReasonSerializer)
-
-    @extend_schema(request=RecordCheckSerializer, responses=CheckSerializer)
+    @extend_schema(request=RecordCheckInput, responses=CheckSerializer)
     @action(detail=True, methods=["post"])
     def checks(self, request, pk=None):
         """Record the 13- or 26-week check (the seeker's mentor, or an admin)."""
         placement = self.get_object()
-        data = RecordCheckSerializer(data=request.data)
+        data = RecordCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         check = placement.checks.filter(week=values.pop("week")).first()
@@ -331,8 +244,27 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise Conflict(
                 "This placement has no such check: checks exist once a start is confirmed."
             )
-        check = services.check_record(check=check, by=request.user, **values)
+        check = services.check_record(check=check, by=request.user, channel="api", **values)
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+def _action_view(name: str, spec: workflow.Action):
+    """The POST endpoint of one workflow action, generated from the table."""
+
+    def view(self, request, pk=None):
+        return self._act(request, name)
+
+    view.__name__ = name.replace("-", "_")
+    view.__doc__ = (
+        f"{spec.name.capitalize()}: from {', '.join(State(s).label.lower() for s in spec.sources)}"
+        f" to {State(spec.target).label.lower()}; taken by {spec.parties} (or an admin)."
+    )
+    view = action(detail=True, methods=["post"], url_path=name)(view)
+    return extend_schema(request=spec.input, responses=PlacementSerializer)(view)
+
+
+for _name, _spec in workflow.ACTIONS.items():
+    setattr(PlacementViewSet, _name.replace("-", "_"), _action_view(_name, _spec))
 
 
 class InvitationSerializer(serializers.Serializer):
@@ -374,45 +306,23 @@ class InvitationView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class OutsideJobSerializer(serializers.Serializer):
-    employer_name = serializers.CharField(max_length=200)
-    start_date = serializers.DateField(error_messages=DATE_ERRORS)
-    end_date = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
-    hours_per_week = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=1, max_value=80
-    )
-    evidence = serializers.ChoiceField(choices=Evidence.choices)
-
-    def validate(self, attrs):
-        if attrs["start_date"] > timezone.localdate():
-            raise serializers.ValidationError({"start_date": ["The start is in the future."]})
-        if attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
-            raise serializers.ValidationError({"end_date": ["The end is before the start."]})
-        return attrs
-
-
 class OutsideJobView(APIView):
     """A mentor (or admin) records a job the seeker found without JobMatch."""
 
     permission_classes = [roles(Role.MENTOR)]
 
-    @extend_schema(request=OutsideJobSerializer, responses=OutsideJobSerializer)
+    @extend_schema(request=OutsideJobInput, responses=OutsideJobInput)
     def post(self, request, pk: int):
         seeker = seeker_list_for(user=request.user).filter(pk=pk).first()
         if seeker is None:
             raise NotFound("No such seeker on your caseload.")
-        data = OutsideJobSerializer(data=request.data)
+        data = OutsideJobInput(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.outside_job_record(seeker=seeker, by=request.user, **data.validated_data)
-        access_log_record(
-            actor=request.user,
-            subject_ids=[seeker.user_id],
-            action="change",
-            channel="api",
-            what="outside job",
+        job = services.outside_job_record(
+            seeker=seeker, by=request.user, channel="api", **data.validated_data
         )
         body = {
-            **OutsideJobSerializer(job).data,
+            **OutsideJobInput(job).data,
             "id": job.pk,
             "checks": CheckSerializer(job.checks.all(), many=True).data,
         }
@@ -424,24 +334,17 @@ class OutsideJobCheckView(APIView):
 
     permission_classes = [roles(Role.MENTOR)]
 
-    @extend_schema(request=RecordCheckSerializer, responses=CheckSerializer)
+    @extend_schema(request=RecordCheckInput, responses=CheckSerializer)
     def post(self, request, pk: int, job: int):
         seeker = seeker_list_for(user=request.user).filter(pk=pk).first()
         outside_job = None if seeker is None else seeker.outside_jobs.filter(pk=job).first()
         if outside_job is None:
             raise NotFound("No such outside job for a seeker on your caseload.")
-        data = RecordCheckSerializer(data=request.data)
+        data = RecordCheckInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         check = outside_job.checks.filter(week=values.pop("week")).first()
-        check = services.check_record(check=check, by=request.user, **values)
-        access_log_record(
-            actor=request.user,
-            subject_ids=[seeker.user_id],
-            action="change",
-            channel="api",
-            what=f"outside job {outside_job.pk} check",
-        )
+        check = services.check_record(check=check, by=request.user, channel="api", **values)
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
 
@@ -452,7 +355,7 @@ class CaseloadRowSerializer(serializers.ModelSerializer):
     open_placements = serializers.IntegerField()
     checks_due = serializers.IntegerField()
     working = serializers.BooleanField()
-    status = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=CaseloadStatus.choices)
 
     class Meta:
         model = SeekerProfile
@@ -472,13 +375,6 @@ class CaseloadRowSerializer(serializers.ModelSerializer):
 
     def get_name(self, seeker) -> str:
         return seeker.user.get_full_name() or seeker.user.username
-
-    def get_status(self, seeker) -> str:
-        if seeker.working:
-            return "in work"
-        if seeker.open_placements:
-            return "applying"
-        return "stuck" if seeker.stuck else "looking"
 
 
 class CaseloadView(generics.ListAPIView):

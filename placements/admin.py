@@ -1,9 +1,10 @@
-"""Placements in the Django admin: history is read-only; a start is confirmed and a check recorded
-only through the same service functions as the API (so the same rules and history apply)."""
+"""Placements in the Django admin: history and jobs found elsewhere are read-only; a start is
+confirmed and a check recorded only through the same service functions as the API (so the same
+rules, history and access log apply). Opening a record about a seeker is access-logged."""
 
 from django.contrib import admin, messages
 
-from accounts.access_log import access_log_record
+from jobmatch.admin import LoggedReadAdmin
 from jobmatch.errors import DomainError
 from placements import services
 from placements.models import Notification, OutcomeCheck, OutsideJob, Placement, PlacementEvent
@@ -39,7 +40,7 @@ class CheckInline(ReadOnlyInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(LoggedReadAdmin):
     list_display = ("id", "seeker", "vacancy", "state", "start_date", "updated_at")
     list_filter = ("state", "invited_by_employer")
     search_fields = ("seeker__user__username", "vacancy__title", "vacancy__employer__name")
@@ -55,23 +56,18 @@ class PlacementAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        placement = self.get_object(request, object_id)
-        if placement is not None:
-            access_log_record(
-                actor=request.user,
-                subject_ids=[placement.seeker.user_id],
-                action="read",
-                channel="admin",
-                what="placement",
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    logged_as = "placement"
+
+    def seeker_user_id(self, obj) -> int:
+        return obj.seeker.user_id
 
     @admin.action(description="Confirm the start (as admin)")
     def confirm_start(self, request, queryset):
         for placement in queryset:
             try:
-                services.placement_confirm_start(placement=placement, by=request.user)
+                services.placement_act(
+                    placement=placement, action="confirm-start", by=request.user, channel="admin"
+                )
             except DomainError as error:
                 self.message_user(
                     request, f"Placement {placement.pk}: {error.message}", messages.ERROR
@@ -79,7 +75,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeCheck)
-class OutcomeCheckAdmin(admin.ModelAdmin):
+class OutcomeCheckAdmin(LoggedReadAdmin):
     list_display = ("id", "week", "due_on", "result", "evidence", "placement", "outside_job")
     list_filter = ("week", "result", "evidence")
     fields = (
@@ -95,6 +91,10 @@ class OutcomeCheckAdmin(admin.ModelAdmin):
         "recorded_at",
     )
     readonly_fields = ("placement", "outside_job", "week", "due_on", "recorded_by", "recorded_at")
+    logged_as = "check"
+
+    def seeker_user_id(self, obj) -> int:
+        return (obj.placement or obj.outside_job).seeker.user_id
 
     def has_add_permission(self, request):
         return False
@@ -107,6 +107,7 @@ class OutcomeCheckAdmin(admin.ModelAdmin):
             services.check_record(
                 check=obj,
                 by=request.user,
+                channel="admin",
                 result=obj.result,
                 evidence=obj.evidence,
                 hours_per_week=obj.hours_per_week,
@@ -117,12 +118,24 @@ class OutcomeCheckAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutsideJob)
-class OutsideJobAdmin(admin.ModelAdmin):
+class OutsideJobAdmin(LoggedReadAdmin):
+    """Read-only: a mentor records a job found elsewhere on the seeker's page, through the
+    service that also creates its checks and closes open placements."""
+
     list_display = ("employer_name", "seeker", "start_date", "end_date", "evidence")
-    readonly_fields = ("seeker", "recorded_by", "recorded_at")
     inlines = [CheckInline]
+    logged_as = "outside job"
+
+    def seeker_user_id(self, obj) -> int:
+        return obj.seeker.user_id
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

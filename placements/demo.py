@@ -60,6 +60,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from employers.models import EmployerMember, Vacancy, VacancyStatus
+from placements import workflow
 from placements.models import (
     OPEN_STATES,
     CheckResult,
@@ -618,6 +619,11 @@ class _History:
         employers = self.members[vacancy.employer_id]
         previous = ""
         for step in steps:
+            if not workflow.move_allowed(previous, step.to):
+                raise ValueError(
+                    f"The demo history moved {previous or 'new'} -> {step.to}, "
+                    "which the placement workflow does not allow."
+                )
             by = self._actor(step, person, employers)
             event = PlacementEvent(
                 placement=placement,
@@ -856,6 +862,12 @@ def seed_demo_seeker_placements(*, seeker: SeekerProfile, mentor: User) -> list[
         seeker=seeker, vacancy=vacancies[1], by=seeker.user
     )
     boss = members.filter(employer_id=vacancies[1].employer_id).first().user
-    services.placement_interview(placement=offered, by=boss, reason="Tuesday at 10am, ask for Sam")
-    services.placement_offer(placement=offered, by=boss)
+    services.placement_act(
+        placement=offered,
+        action="interview",
+        by=boss,
+        channel="command",
+        reason="Tuesday at 10am, ask for Sam",
+    )
+    services.placement_act(placement=offered, action="offer", by=boss, channel="command")
     return [proposed, offered]

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -17,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextChoices,
     Value,
     When,
 )
@@ -192,9 +194,17 @@ def _latest(rows: QuerySet, field: str) -> Subquery:
     return Subquery(rows.order_by(f"-{field}").values(field)[:1])
 
 
+class CaseloadStatus(TextChoices):
+    STUCK = "stuck", "Stuck"
+    IN_WORK = "in work", "In work"
+    APPLYING = "applying", "Applying"
+    LOOKING = "looking", "Looking"
+
+
 def caseload_for(*, user: User, now: dt.datetime | None = None) -> QuerySet[SeekerProfile]:
-    """The mentor's seekers (all for admins) with status, last progress, stuck, checks due this
-    week and open placements; stuck first, then longest without progress.
+    """The mentor's seekers (all for admins) with their status (``CaseloadStatus``), last
+    progress, stuck, checks due this week and open placements; stuck first, then longest without
+    progress.
 
     Progress is a placement transition, a profile change or a recorded check; a seeker in an
     open spell (a placement in work or an outside job without an end) is never stuck.
@@ -228,6 +238,17 @@ def caseload_for(*, user: User, now: dt.datetime | None = None) -> QuerySet[Seek
                 When(last_progress__lt=now - dt.timedelta(days=STUCK_DAYS), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
+            ),
+        )
+        .annotate(
+            # The one caseload status, for the API and the page alike: stuck comes first (an
+            # open placement that has not moved in 28 days is why someone is stuck).
+            status=Case(
+                When(stuck=True, then=Value(CaseloadStatus.STUCK)),
+                When(working=True, then=Value(CaseloadStatus.IN_WORK)),
+                When(open_placements__gt=0, then=Value(CaseloadStatus.APPLYING)),
+                default=Value(CaseloadStatus.LOOKING),
+                output_field=CharField(),
             ),
         )
     )

@@ -1,9 +1,11 @@
-"""The placement state machine (product.md's transition table), outcome checks and outside jobs.
+"""Placements: starting one from a match, moving it through the workflow, outcome checks and jobs
+found elsewhere.
 
-Each transition is one function: it locks the placement, checks the state (an illegal move is a
-409 naming what is allowed now) and who is asking (a 403), changes the row and appends the
-history (who, when, from, to, reason). Admins may make any transition. The system's own moves
-(closing other placements when someone starts, or when a vacancy fills) have ``by=None``.
+The moves are those of the table in ``placements/workflow.py`` (in words in
+``docs/rules/placements.md``); ``placement_act`` takes any of them. Admins may take any action a
+party may take. The system's own moves (closing other placements when someone starts, or when a
+vacancy fills) have ``by=None``. Every change by someone other than the seeker is written to the
+seeker's access log, with the channel it came through.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access_log import access_log_record
 from accounts.models import Role, User
 from employers.models import Vacancy, VacancyStatus
 from employers.selectors import vacancy_open_q
 from jobmatch.errors import Conflict, DomainError, NotAllowed
 from matching.services import recompute_request
+from placements import workflow
 from placements.models import (
     OPEN_STATES,
     CheckResult,
@@ -30,47 +34,26 @@ from placements.models import (
 from placements.outcomes import CHECK_WEEKS, checks_due
 from seekers.models import SeekerProfile
 
-# What may follow each state, and the action that does it (for 409 messages).
-ACTIONS = {
-    State.PROPOSED: ["accept", "decline", "withdraw"],
-    State.SEEKER_ACCEPTED: ["interview", "offer", "reject", "withdraw"],
-    State.INTERVIEW: ["offer", "reject", "withdraw"],
-    State.OFFERED: ["accept-offer", "decline-offer", "withdraw"],
-    State.START_PENDING: ["confirm-start", "withdraw"],
-    State.IN_WORK: ["end"],
-}
-
-
-# Who may take each action (besides admins, who may take any).
-ACTORS = {
-    "accept": ("seeker", "mentor"),
-    "decline": ("seeker", "mentor"),
-    "accept-offer": ("seeker", "mentor"),
-    "decline-offer": ("seeker", "mentor"),
-    "withdraw": ("seeker", "mentor"),
-    "interview": ("employer",),
-    "offer": ("employer",),
-    "reject": ("employer",),
-    "confirm-start": ("employer", "mentor"),
-    "end": ("employer", "seeker", "mentor"),
-}
-
 
 def may_take(placement: Placement, user: User, action: str) -> bool:
     """Whether this user is one of the parties who take ``action`` (whatever the state)."""
     sides = {
-        "seeker": lambda: is_seeker(placement, user),
-        "mentor": lambda: is_mentor(placement, user),
-        "employer": lambda: is_employer(placement, user),
+        workflow.SEEKER: lambda: is_seeker(placement, user),
+        workflow.MENTOR: lambda: is_mentor(placement, user),
+        workflow.EMPLOYER: lambda: is_employer(placement, user),
     }
-    return user.is_staff or any(sides[who]() for who in ACTORS.get(action, ()))
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        return False
+    return user.is_staff or any(sides[who]() for who in spec.actors)
 
 
 def actions_for(placement: Placement, user: User) -> list[str]:
-    """The actions allowed now that this user may take (for showing buttons; each service still
-    checks). A side that has already confirmed a start is not offered it again."""
+    """The actions this user may take now (the API's ``allowed_actions`` and the pages' buttons;
+    the transition checks again). A side that has already confirmed a start is not offered it
+    again."""
     allowed = []
-    for action in ACTIONS.get(placement.state, []):
+    for action in workflow.actions_from(placement.state):
         if not may_take(placement, user, action):
             continue
         if action == "confirm-start" and not user.is_staff:
@@ -115,12 +98,20 @@ def _locked(placement: Placement) -> Placement:
     )
 
 
-def _illegal(placement: Placement, to: str) -> Conflict:
-    allowed = ACTIONS.get(placement.state, [])
+def _illegal(placement: Placement, to: str, by: User | None = None) -> Conflict:
+    """A 409 for a move the state does not allow, saying what the caller may do now (or whom the
+    placement waits for)."""
+    allowed = actions_for(placement, by) if by is not None else []
+    waiting = workflow.waiting_for(placement.state)
+    if allowed:
+        now = f"You may now: {', '.join(allowed)}."
+    elif waiting:
+        now = f"It is waiting for {waiting}."
+    else:
+        now = "It is closed."
     return Conflict(
         f"This placement is {placement.get_state_display().lower()}; it cannot move to "
-        f"{State(to).label.lower()} now. "
-        + (f"Allowed now: {', '.join(allowed)}." if allowed else "It is closed."),
+        f"{State(to).label.lower()} now. {now}",
         allowed=allowed,
     )
 
@@ -200,7 +191,7 @@ def placement_propose(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> P
     """A mentor proposes a placement from a match (new -> proposed)."""
     _require(by.role == Role.MENTOR and seeker.mentor_id == by.pk, by, "the seeker's mentor")
     _require_match(seeker, vacancy)
-    return _create(seeker, vacancy, state=State.PROPOSED, by=by)
+    return _create(seeker, vacancy, state=workflow.STARTS["propose"].target, by=by)
 
 
 @transaction.atomic
@@ -217,7 +208,7 @@ def placement_invite(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> Pl
     if not seeker.share_with_employers:
         raise NotAllowed("This jobseeker has not agreed to be shown to employers.")
     _require_match(seeker, vacancy)
-    return _create(seeker, vacancy, state=State.PROPOSED, by=by, invited=True)
+    return _create(seeker, vacancy, state=workflow.STARTS["invite"].target, by=by, invited=True)
 
 
 @transaction.atomic
@@ -227,129 +218,101 @@ def placement_request_introduction(
     """A seeker asks for an introduction from a match (new -> seeker_accepted)."""
     _require(seeker.user_id == by.pk, by, "the seeker")
     _require_match(seeker, vacancy)
-    return _create(seeker, vacancy, state=State.SEEKER_ACCEPTED, by=by)
+    return _create(seeker, vacancy, state=workflow.STARTS["request-introduction"].target, by=by)
 
 
-# --- the seeker's side ----------------------------------------------------------------------
+# --- the one transition ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def placement_accept(*, placement: Placement, by: User) -> Placement:
-    """The seeker (or their mentor) accepts a proposed placement: the introduction."""
-    placement = _locked(placement)
-    _require(is_seeker(placement, by) or is_mentor(placement, by), by, "the seeker or their mentor")
-    _move(placement, to=State.SEEKER_ACCEPTED, by=by, from_states=[State.PROPOSED])
-    _notify_change(placement)
-    return placement
+def _given_reason(placement: Placement, *, reason: str = "") -> tuple[tuple[str, ...], str]:
+    return (), reason
 
 
-@transaction.atomic
-def placement_decline(*, placement: Placement, by: User, reason: str = "") -> Placement:
-    placement = _locked(placement)
-    _require(is_seeker(placement, by) or is_mentor(placement, by), by, "the seeker or their mentor")
-    return _move(
-        placement, to=State.SEEKER_DECLINED, by=by, reason=reason, from_states=[State.PROPOSED]
-    )
-
-
-@transaction.atomic
-def placement_accept_offer(*, placement: Placement, by: User, start_date: dt.date) -> Placement:
-    """The seeker (or mentor) accepts the offer with a start date (offered -> start_pending)."""
-    placement = _locked(placement)
-    _require(is_seeker(placement, by) or is_mentor(placement, by), by, "the seeker or their mentor")
+def _given_start(placement: Placement, *, start_date: dt.date) -> tuple[tuple[str, ...], str]:
     placement.start_date = start_date
-    _move(
-        placement,
-        to=State.START_PENDING,
-        by=by,
-        reason=f"start {start_date:%Y-%m-%d}",
-        from_states=[State.OFFERED],
-        fields=("start_date",),
-    )
-    _notify_change(placement)
-    return placement
+    return ("start_date",), f"start {start_date:%Y-%m-%d}"
 
 
-@transaction.atomic
-def placement_decline_offer(*, placement: Placement, by: User, reason: str = "") -> Placement:
-    placement = _locked(placement)
-    _require(is_seeker(placement, by) or is_mentor(placement, by), by, "the seeker or their mentor")
-    return _move(
-        placement, to=State.OFFER_DECLINED, by=by, reason=reason, from_states=[State.OFFERED]
-    )
-
-
-@transaction.atomic
-def placement_withdraw(*, placement: Placement, by: User, reason: str = "") -> Placement:
-    placement = _locked(placement)
-    _require(is_seeker(placement, by) or is_mentor(placement, by), by, "the seeker or their mentor")
-    return _move(placement, to=State.WITHDRAWN, by=by, reason=reason, from_states=OPEN_STATES)
-
-
-# --- the employer's side --------------------------------------------------------------------
-
-
-@transaction.atomic
-def placement_interview(*, placement: Placement, by: User, reason: str = "") -> Placement:
-    placement = _locked(placement)
-    _require(is_employer(placement, by), by, "the employer")
-    _move(placement, to=State.INTERVIEW, by=by, reason=reason, from_states=[State.SEEKER_ACCEPTED])
-    _notify_change(placement)
-    return placement
-
-
-@transaction.atomic
-def placement_offer(*, placement: Placement, by: User, reason: str = "") -> Placement:
-    placement = _locked(placement)
-    _require(is_employer(placement, by), by, "the employer")
-    _move(
-        placement,
-        to=State.OFFERED,
-        by=by,
-        reason=reason,
-        from_states=[State.SEEKER_ACCEPTED, State.INTERVIEW],
-    )
-    _notify_change(placement)
-    return placement
-
-
-@transaction.atomic
-def placement_reject(
-    *, placement: Placement, by: User, decline_reason: str, text: str = ""
-) -> Placement:
-    """The employer declines, with one of the reasons (``other`` needs text)."""
-    placement = _locked(placement)
-    _require(is_employer(placement, by), by, "the employer")
-    if decline_reason == "other" and not text.strip():
+def _given_rejection(
+    placement: Placement, *, reason: str, text: str = ""
+) -> tuple[tuple[str, ...], str]:
+    """The employer declines with one of the reasons (``other`` needs text)."""
+    if reason == "other" and not text.strip():
         raise DomainError("Say why in a few words when the reason is 'other'.", code="invalid")
-    placement.decline_reason, placement.decline_text = decline_reason, text
-    _move(
-        placement,
-        to=State.EMPLOYER_DECLINED,
-        by=by,
-        reason=text or decline_reason,
-        from_states=[State.SEEKER_ACCEPTED, State.INTERVIEW],
-        fields=("decline_reason", "decline_text"),
+    placement.decline_reason, placement.decline_text = reason, text
+    return ("decline_reason", "decline_text"), text or reason
+
+
+def _given_end(placement: Placement, *, end_date: dt.date, reason: str) -> tuple[tuple, str]:
+    if placement.start_date and end_date < placement.start_date:
+        raise DomainError(f"The end date is before the start ({placement.start_date}).")
+    placement.end_date, placement.end_reason = end_date, reason
+    return ("end_date", "end_reason"), reason
+
+
+# What each action does to the row besides its move (by the shape of what it is given).
+_GIVEN = {
+    workflow.ReasonInput: _given_reason,
+    workflow.RejectInput: _given_rejection,
+    workflow.AcceptOfferInput: _given_start,
+    workflow.EndInput: _given_end,
+}
+
+
+@transaction.atomic
+def placement_act(
+    *, placement: Placement, action: str, by: User, channel: str, **given
+) -> Placement:
+    """Take one action of the workflow table on a placement: lock it, check who is asking (a 403
+    naming who may) and its state (a 409 naming what the caller may do now), record what the
+    action is given, move it, append the history, tell the people on it and log the change in
+    the seeker's access log. ``given`` is what the action's input serializer validated."""
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        raise DomainError(
+            f"There is no placement action {action!r}; the actions are "
+            + ", ".join(workflow.ACTIONS)
+            + ".",
+            code="invalid",
+        )
+    placement = _locked(placement)
+    if not may_take(placement, by, action):
+        raise NotAllowed(f"Only {spec.parties} can do this.")
+    if action == "confirm-start":
+        _confirm_start(placement, by=by)
+    else:
+        if placement.state not in spec.sources:
+            raise _illegal(placement, spec.target, by)
+        effect = _GIVEN.get(spec.input, _given_reason)
+        fields, reason = effect(placement, **given)
+        _move(
+            placement, to=spec.target, by=by, reason=reason, from_states=spec.sources, fields=fields
+        )
+    if spec.notifies:
+        _notify_change(placement)
+    access_log_record(
+        actor=by,
+        subject_ids=[placement.seeker.user_id],
+        action="change",
+        channel=channel,
+        what=f"placement {placement.pk}: {action}",
     )
-    _notify_change(placement)
     return placement
 
 
 # --- the start: two confirmations ----------------------------------------------------------
 
 
-@transaction.atomic
-def placement_confirm_start(*, placement: Placement, by: User) -> Placement:
+def _confirm_start(placement: Placement, *, by: User) -> None:
     """Record the employer's or the mentor's confirmation of a start (an admin's where the seeker
     has no mentor). The second makes the placement ``in_work``: the 13- and 26-week checks are
     created, the seeker's other open placements close, and a vacancy whose positions are all
     filled closes with its open placements. Confirming twice is harmless."""
-    placement = _locked(placement)
     side = _confirming_side(placement, by)
     if placement.state == State.IN_WORK:
-        return placement  # already started: a repeated confirmation changes nothing
+        return  # already started: a repeated confirmation changes nothing
     if placement.state != State.START_PENDING:
-        raise _illegal(placement, State.IN_WORK)
+        raise _illegal(placement, State.IN_WORK, by)
     now = timezone.now()
     if getattr(placement, f"{side}_confirmed_at") is None:
         setattr(placement, f"{side}_confirmed_at", now)
@@ -357,7 +320,6 @@ def placement_confirm_start(*, placement: Placement, by: User) -> Placement:
         placement.save(update_fields=[f"{side}_confirmed_at", f"{side}_confirmed_by", "updated_at"])
     if placement.employer_confirmed_at and placement.mentor_confirmed_at:
         _start(placement, by=by)
-    return placement
 
 
 def _confirming_side(placement: Placement, by: User) -> str:
@@ -365,20 +327,24 @@ def _confirming_side(placement: Placement, by: User) -> str:
         return "employer"
     if is_mentor(placement, by):
         return "mentor"
-    if by.is_staff:
-        # An admin stands in for a missing mentor, else for the employer.
-        if placement.seeker.mentor_id is None or placement.mentor_confirmed_at is None:
-            return "mentor"
-        return "employer"
-    raise NotAllowed("Only the employer and the seeker's mentor (or an admin) confirm a start.")
+    # An admin stands in for a missing mentor, else for the employer.
+    if placement.seeker.mentor_id is None or placement.mentor_confirmed_at is None:
+        return "mentor"
+    return "employer"
+
+
+def _close(placement: Placement, move: str, reason: str) -> None:
+    spec = workflow.SYSTEM_MOVES[move]
+    _move(placement, to=spec.target, by=None, from_states=spec.sources, reason=reason)
 
 
 def _start(placement: Placement, *, by: User) -> None:
+    spec = workflow.ACTIONS["confirm-start"]
     _move(
         placement,
-        to=State.IN_WORK,
+        to=spec.target,
         by=by,
-        from_states=[State.START_PENDING],
+        from_states=spec.sources,
         reason="start confirmed by employer and mentor",
     )
     _checks_create(placement=placement, start=placement.start_date)
@@ -388,15 +354,8 @@ def _start(placement: Placement, *, by: User) -> None:
         .exclude(pk=placement.pk)
     )
     for other in others:
-        _move(
-            other,
-            to=State.CLOSED_STARTED_ELSEWHERE,
-            by=None,
-            from_states=OPEN_STATES,
-            reason=f"started work through placement {placement.pk}",
-        )
+        _close(other, "close-started-elsewhere", f"started work through placement {placement.pk}")
     _vacancy_fill_if_full(vacancy_id=placement.vacancy_id)
-    _notify_change(placement)
 
 
 def _vacancy_fill_if_full(*, vacancy_id: int) -> None:
@@ -411,36 +370,8 @@ def _vacancy_fill_if_full(*, vacancy_id: int) -> None:
     for other in Placement.objects.select_for_update().filter(
         vacancy=vacancy, state__in=OPEN_STATES
     ):
-        _move(
-            other,
-            to=State.CLOSED_VACANCY_FILLED,
-            by=None,
-            from_states=OPEN_STATES,
-            reason="all positions filled",
-        )
+        _close(other, "close-vacancy-filled", "all positions filled")
     recompute_request(vacancy_ids=[vacancy.pk])
-
-
-@transaction.atomic
-def placement_end(*, placement: Placement, by: User, end_date: dt.date, reason: str) -> Placement:
-    """The job ended (in_work -> ended) on a date, for a reason."""
-    placement = _locked(placement)
-    _require(
-        is_employer(placement, by) or is_seeker(placement, by) or is_mentor(placement, by),
-        by,
-        "the employer, the seeker or their mentor",
-    )
-    if placement.start_date and end_date < placement.start_date:
-        raise DomainError(f"The end date is before the start ({placement.start_date}).")
-    placement.end_date, placement.end_reason = end_date, reason
-    return _move(
-        placement,
-        to=State.ENDED,
-        by=by,
-        reason=reason,
-        from_states=[State.IN_WORK],
-        fields=("end_date", "end_reason"),
-    )
 
 
 # --- checks and outside jobs ----------------------------------------------------------------
@@ -473,6 +404,7 @@ def check_record(
     by: User,
     result: str,
     evidence: str,
+    channel: str,
     hours_per_week=None,
     note: str = "",
 ) -> OutcomeCheck:
@@ -495,6 +427,18 @@ def check_record(
     )
     check.recorded_by, check.recorded_at = by, timezone.now()
     check.save()
+    job = (
+        f"placement {check.placement_id}"
+        if check.placement_id
+        else f"outside job {check.outside_job_id}"
+    )
+    access_log_record(
+        actor=by,
+        subject_ids=[seeker.user_id],
+        action="change",
+        channel=channel,
+        what=f"{check.week}-week check of {job}",
+    )
     return check
 
 
@@ -507,6 +451,7 @@ def outside_job_record(
     start_date: dt.date,
     hours_per_week,
     evidence: str,
+    channel: str,
     end_date: dt.date | None = None,
 ) -> OutsideJob:
     """Record a job found without JobMatch; it gets the same 13- and 26-week checks."""
@@ -523,11 +468,8 @@ def outside_job_record(
     )
     _checks_create(outside_job=job, start=start_date)
     for other in Placement.objects.select_for_update().filter(seeker=seeker, state__in=OPEN_STATES):
-        _move(
-            other,
-            to=State.CLOSED_STARTED_ELSEWHERE,
-            by=None,
-            from_states=OPEN_STATES,
-            reason=f"started work elsewhere ({employer_name})",
-        )
+        _close(other, "close-started-elsewhere", f"started work elsewhere ({employer_name})")
+    access_log_record(
+        actor=by, subject_ids=[seeker.user_id], action="change", channel=channel, what="outside job"
+    )
     return job

@@ -3,7 +3,7 @@ changes go through the same services as the API and pages."""
 
 from django.contrib import admin
 
-from accounts.access_log import access_log_record
+from jobmatch.admin import LoggedReadAdmin
 from seekers import services
 from seekers.models import ConsentChange, SeekerProfile
 
@@ -19,7 +19,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(SeekerProfile)
-class SeekerProfileAdmin(admin.ModelAdmin):
+class SeekerProfileAdmin(LoggedReadAdmin):
     list_display = ("user", "postcode", "mentor", "benefit_group", "registered_on")
     list_filter = ("benefit_group", "share_with_employers")
     search_fields = ("user__username", "user__last_name", "postcode")
@@ -28,18 +28,10 @@ class SeekerProfileAdmin(admin.ModelAdmin):
     inlines = [ConsentInline]
     actions = ["unassign_mentor"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            profile = self.get_object(request, object_id)
-            if profile is not None:
-                access_log_record(
-                    actor=request.user,
-                    subject_ids=[profile.user_id],
-                    action="read",
-                    channel="admin",
-                    what="profile",
-                )
-        return super().change_view(request, object_id, form_url, extra_context)
+    logged_as = "profile"
+
+    def seeker_user_id(self, obj) -> int:
+        return obj.user_id
 
     def save_model(self, request, obj, form, change):
         if not change:

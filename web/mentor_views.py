@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from accounts.access_log import access_log_record
 from accounts.models import Role
-from api.placements import OutsideJobSerializer, RecordCheckSerializer
 from employers.selectors import vacancy_list_for
 from jobmatch.errors import DomainError
 from matching.selectors import matches_freshness, seeker_matches
 from placements import services
+from placements.inputs import OutsideJobInput, RecordCheckInput
 from placements.models import OPEN_STATES, CheckResult, Evidence, OutcomeCheck, State
 from placements.selectors import placement_list_for
 from seekers.models import SeekerProfile, TravelMode
@@ -45,11 +45,11 @@ def _name(seeker: SeekerProfile) -> str:
     return seeker.user.get_full_name() or seeker.user.username
 
 
-def _log(request, seeker: SeekerProfile, what: str, action: str = "read") -> None:
+def _log(request, seeker: SeekerProfile, what: str) -> None:
     access_log_record(
         actor=request.user,
         subject_ids=[seeker.user_id],
-        action=action,
+        action="read",
         channel="web",
         what=what,
     )
@@ -171,7 +171,7 @@ CHECK_LABELS = {
 
 def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str):
     """Show and record a 13- or 26-week check of one spell (a placement or an outside job),
-    as the API's ``placements/{id}/checks/`` does: RecordCheckSerializer, then check_record."""
+    as the API's ``placements/{id}/checks/`` does: RecordCheckInput, then check_record."""
     by_week = {c.week: c for c in checks}
     errors: dict[str, str] = {}
     values = {"week": str(week)}
@@ -184,7 +184,7 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
             for name in ("week", "result", "evidence", "hours_per_week", "note")
         }
         data = {k: v for k, v in values.items() if v}  # empty means not given
-        validated, errors, _ = validate(RecordCheckSerializer, data, labels=CHECK_LABELS)
+        validated, errors, _ = validate(RecordCheckInput, data, labels=CHECK_LABELS)
         if validated is not None:
             fields = dict(validated)
             check = by_week.get(fields.pop("week"))
@@ -192,8 +192,7 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
                 errors = {"week": NO_SUCH_CHECK}
             else:
                 try:
-                    services.check_record(check=check, by=request.user, **fields)
-                    _log(request, seeker, f"{check.week}-week check of {spell}", "change")
+                    services.check_record(check=check, by=request.user, channel="web", **fields)
                     messages.success(request, f"The {check.week}-week check is recorded.")
                     return redirect(reverse("web-seeker", args=[seeker.pk]) + "#checks")
                 except DomainError as error:
@@ -285,12 +284,13 @@ def outside_job(request, seeker_id: int):
         }
         data = {k: v for k, v in values.items() if v}  # empty means not given
         validated, errors, _ = validate(
-            OutsideJobSerializer, data, labels=OUTSIDE_JOB_LABELS, fixes=OUTSIDE_JOB_FIXES
+            OutsideJobInput, data, labels=OUTSIDE_JOB_LABELS, fixes=OUTSIDE_JOB_FIXES
         )
         if validated is not None:
             try:
-                job = services.outside_job_record(seeker=seeker, by=request.user, **validated)
-                _log(request, seeker, "outside job", "change")
+                job = services.outside_job_record(
+                    seeker=seeker, by=request.user, channel="web", **validated
+                )
                 messages.success(
                     request,
                     f"The job at {job.employer_name} is recorded, with its 13- and 26-week "

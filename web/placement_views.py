@@ -1,7 +1,7 @@
 """One page per placement action (accept, decline, offer, confirm a start, ...), for every role that
 may take it. GET shows what will happen and asks for what the action needs; POST validates with the
-API's serializer for that action and calls the one service that makes the change. The placement
-comes from the same selector as the API, so one outside the caller's scope is a 404."""
+action's input serializer from the workflow table and calls the one transition service. The
+placement comes from the same selector as the API, so one outside the caller's scope is a 404."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from django.shortcuts import redirect, render
 
 from accounts.access_log import access_log_record
 from accounts.models import Role
-from api.placements import AcceptOfferSerializer, EndSerializer, ReasonSerializer, RejectSerializer
 from jobmatch.errors import DomainError
 from matching.pseudonyms import pseudonym
-from placements import services
+from placements import services, workflow
 from placements.models import DeclineReason, Placement
 from placements.selectors import identity_hidden, placement_list_for
 from web.forms import safe_next, validate
@@ -25,9 +24,9 @@ from web.views import for_roles
 
 
 @dataclass(frozen=True)
-class Action:
-    service: object
-    serializer: type | None
+class Page:
+    """How a workflow action reads on its page (what it does is the table's)."""
+
     title: str
     button: str
     done: str
@@ -35,83 +34,63 @@ class Action:
     reason_label: str = ""  # a free-text reason field, when the action takes one
 
 
-ACTIONS = {
-    "accept": Action(
-        services.placement_accept,
-        None,
+PAGES = {
+    "accept": Page(
         "Accept the introduction",
         "Yes, introduce me",
         "The employer can now see the name and contact details, and will answer.",
     ),
-    "decline": Action(
-        services.placement_decline,
-        ReasonSerializer,
+    "decline": Page(
         "Say no to this placement",
         "Say no",
         "You have said no. The employer is not told who you are.",
         warning=True,
         reason_label="Why not? (optional, helps your mentor)",
     ),
-    "accept-offer": Action(
-        services.placement_accept_offer,
-        AcceptOfferSerializer,
+    "accept-offer": Page(
         "Accept the job offer",
         "Accept the offer",
         "The offer is accepted. The start is confirmed once the employer and mentor agree it.",
     ),
-    "decline-offer": Action(
-        services.placement_decline_offer,
-        ReasonSerializer,
+    "decline-offer": Page(
         "Turn down the job offer",
         "Turn down the offer",
         "The offer is turned down.",
         warning=True,
         reason_label="Why? (optional)",
     ),
-    "withdraw": Action(
-        services.placement_withdraw,
-        ReasonSerializer,
+    "withdraw": Page(
         "Withdraw from this placement",
         "Withdraw",
         "The placement is withdrawn.",
         warning=True,
         reason_label="Why? (optional)",
     ),
-    "interview": Action(
-        services.placement_interview,
-        ReasonSerializer,
+    "interview": Page(
         "Invite to an interview",
         "Invite to interview",
         "The interview invitation is recorded and the candidate is told.",
         reason_label="When and where (optional)",
     ),
-    "offer": Action(
-        services.placement_offer,
-        ReasonSerializer,
+    "offer": Page(
         "Offer the job",
         "Offer the job",
         "The offer is recorded and the candidate is told.",
         reason_label="Anything the candidate should know (optional)",
     ),
-    "reject": Action(
-        services.placement_reject,
-        RejectSerializer,
+    "reject": Page(
         "Decline this candidate",
         "Decline",
         "Your answer and its reason are recorded.",
         warning=True,
     ),
-    "confirm-start": Action(
-        services.placement_confirm_start,
-        None,
+    "confirm-start": Page(
         "Confirm the start",
         "Confirm they started",
         "Your confirmation is recorded. The job counts as started once both the employer and "
         "the mentor have confirmed.",
     ),
-    "end": Action(
-        services.placement_end,
-        EndSerializer,
+    "end": Page(
         "Record that the job ended",
         "Record the end",
         "The end of the job is recorded.",
@@ -119,9 +98,6 @@ ACTIONS = {
         reason_label="Why did it end?",
     ),
 }
-
-
-PARTIES = {"seeker": "the jobseeker", "mentor": "their mentor", "employer": "the employer"}
 
 
 def who_for(placement: Placement, user) -> tuple[str, bool]:
@@ -156,13 +132,12 @@ def _form_data(post) -> dict:
 
 @for_roles(Role.SEEKER, Role.EMPLOYER, Role.MENTOR)
 def act(request, placement_id: int, action: str):
-    action_spec = ACTIONS.get(action)
+    page, spec = PAGES.get(action), workflow.ACTIONS.get(action)
     placement = placement_list_for(user=request.user).filter(pk=placement_id).first()
-    if placement is None or action_spec is None:
+    if placement is None or page is None or spec is None:
         raise Http404("No such placement among those you may see.")
     if not services.may_take(placement, request.user, action):
-        parties = " or ".join(PARTIES[who] for who in services.ACTORS[action])
-        raise PermissionDenied(f"Only {parties} can {action_spec.title.lower()}.")
+        raise PermissionDenied(f"Only {spec.parties} can {page.title.lower()}.")
     who, hidden = who_for(placement, request.user)
     if placement.seeker.user_id != request.user.pk and not hidden:
         access_log_record(
@@ -175,17 +150,16 @@ def act(request, placement_id: int, action: str):
     errors, status, values = {}, 200, {}
     if request.method == "POST":
         values = _form_data(request.POST)
-        kwargs = {}
-        if action_spec.serializer is not None:
-            validated, errors, _ = validate(action_spec.serializer, values)
-            if validated is not None:
-                kwargs = dict(validated)
-                if action == "reject":
-                    kwargs = {"decline_reason": kwargs["reason"], "text": kwargs.get("text", "")}
+        given = {}
+        if spec.input is not None:
+            validated, errors, _ = validate(spec.input, values)
+            given = dict(validated or {})
         if not errors:
             try:
-                action_spec.service(placement=placement, by=request.user, **kwargs)
-                messages.success(request, action_spec.done)
+                services.placement_act(
+                    placement=placement, action=action, by=request.user, channel="web", **given
+                )
+                messages.success(request, page.done)
                 return redirect(_back(request))
             except DomainError as error:
                 errors = {"__all__": error.message}
@@ -199,7 +173,7 @@ def act(request, placement_id: int, action: str):
             "placement": placement,
             "who": who,
             "action": action,
-            "spec": action_spec,
+            "spec": page,
             "allowed": action in services.actions_for(placement, request.user),
             "errors": errors,
             "values": values,
@@ -221,9 +195,8 @@ def action_links(placement: Placement, user, *, back: str = "") -> list[dict]:
     return [
         {
             "url": reverse("web-placement-action", args=[placement.pk, action]) + query,
-            "label": ACTIONS[action].button,
-            "warning": ACTIONS[action].warning,
+            "label": PAGES[action].button,
+            "warning": PAGES[action].warning,
         }
         for action in services.actions_for(placement, user)
-        if action in ACTIONS
     ]

@@ -54,10 +54,14 @@ def _to_work(*, seeker, vacancy, employer, mentor_side, start):
     placement = services.placement_request_introduction(
         seeker=seeker, vacancy=vacancy, by=seeker.user
     )
-    services.placement_offer(placement=placement, by=employer)
-    services.placement_accept_offer(placement=placement, by=seeker.user, start_date=start)
-    services.placement_confirm_start(placement=placement, by=employer)
-    services.placement_confirm_start(placement=placement, by=mentor_side)
+    services.placement_act(placement=placement, by=employer, action="offer", channel="api")
+    services.placement_act(
+        placement=placement, by=seeker.user, start_date=start, action="accept-offer", channel="api"
+    )
+    services.placement_act(placement=placement, by=employer, action="confirm-start", channel="api")
+    services.placement_act(
+        placement=placement, by=mentor_side, action="confirm-start", channel="api"
+    )
     return Placement.objects.get(pk=placement.pk)
 
 
@@ -85,6 +89,7 @@ def world(cast):
     mine = _to_work(seeker=alice, vacancy=vacancies[0], employer=bob, mentor_side=maya, start=start)
     theirs = _to_work(seeker=sam, vacancy=vacancies[1], employer=bob, mentor_side=root, start=start)
     services.check_record(
+        channel="api",
         check=mine.checks.get(week=13),
         by=maya,
         result="in_work",
@@ -93,6 +98,7 @@ def world(cast):
         note=HEALTH_NOTE,
     )
     services.check_record(
+        channel="api",
         check=theirs.checks.get(week=13),
         by=root,
         result="in_work",
@@ -100,9 +106,14 @@ def world(cast):
         hours_per_week=30,
     )
     end = timezone.localdate() - dt.timedelta(days=20)
-    services.placement_end(placement=mine, by=alice.user, end_date=end, reason=HEALTH_END)
-    services.placement_end(placement=theirs, by=bob, end_date=end, reason=EMPLOYER_END)
+    services.placement_act(
+        placement=mine, by=alice.user, end_date=end, reason=HEALTH_END, action="end", channel="api"
+    )
+    services.placement_act(
+        placement=theirs, by=bob, end_date=end, reason=EMPLOYER_END, action="end", channel="api"
+    )
     outside = services.outside_job_record(
+        channel="api",
         seeker=alice,
         by=maya,
         employer_name="Corner shop",
@@ -525,7 +536,9 @@ def test_before_the_introduction_history_says_only_which_side_acted(world, as_us
     placement = services.placement_invite(
         seeker=world["sam"], vacancy=vacancy, by=world["employer"]
     )
-    services.placement_withdraw(placement=placement, by=world["sam"].user, reason="")
+    services.placement_act(
+        placement=placement, by=world["sam"].user, reason="", action="withdraw", channel="api"
+    )
     body = as_user(world["employer"]).get(f"/api/v1/placements/{placement.pk}/").json()
     assert "pseudonym" in body["seeker"]
     assert [e["by"] for e in body["history"]] == ["employer", "jobseeker"]

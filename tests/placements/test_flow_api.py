@@ -21,7 +21,7 @@ from placements import services
 from placements.models import Notification, OutcomeCheck, Placement, PlacementEvent, State
 from placements.notifications import reminders_send
 from placements.selectors import answer_rate_per_employer, applications_per_vacancy
-from placements.services import placement_confirm_start
+from placements.services import placement_act
 from tests.conftest import make_user
 from tests.factories import (
     TOWN,
@@ -120,8 +120,8 @@ def started(world):
         start_date=dt.date(2026, 1, 5),
         introduced_at=timezone.now(),
     )
-    placement_confirm_start(placement=placement, by=world["employer"])
-    placement_confirm_start(placement=placement, by=world["mentor"])
+    placement_act(placement=placement, by=world["employer"], action="confirm-start", channel="api")
+    placement_act(placement=placement, by=world["mentor"], action="confirm-start", channel="api")
     return placement
 
 
@@ -239,6 +239,27 @@ def test_caseload_puts_stuck_first_and_logs_reads(world, as_user, cast):
     stuck_only = as_user(world["mentor"]).get("/api/v1/caseload/?stuck=true").json()["results"]
     assert [r["id"] for r in stuck_only] == [world["alice"].pk]
     assert AccessLogEntry.objects.filter(actor=world["mentor"], what="caseload").count() == 3
+
+
+def test_a_stuck_seeker_with_an_open_placement_reads_stuck_in_the_api_and_on_the_page(
+    world, as_user, client
+):
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    placement = Placement.objects.create(
+        seeker=world["alice"],
+        vacancy=world["vacancy"],
+        state=State.SEEKER_ACCEPTED,
+        introduced_at=long_ago,
+    )
+    PlacementEvent.objects.create(placement=placement, to_state=State.SEEKER_ACCEPTED)
+    PlacementEvent.objects.filter(placement=placement).update(at=long_ago)
+    type(world["alice"]).objects.filter(pk=world["alice"].pk).update(updated_at=long_ago)
+    rows = as_user(world["mentor"]).get("/api/v1/caseload/").json()["results"]
+    row = next(r for r in rows if r["id"] == world["alice"].pk)
+    assert (row["status"], row["stuck"], row["open_placements"]) == ("stuck", True, 1)
+    client.force_login(world["mentor"])
+    page = client.get("/caseload/").content.decode()
+    assert "govuk-tag--red\">Stuck</strong>" in page and "Applying" not in page
 
 
 def test_in_work_is_never_stuck_and_checks_due_show(world, started, as_user):
@@ -365,7 +386,7 @@ def test_admin_confirms_and_records_only_through_services(world, client):
         start_date=dt.date.today(),
         introduced_at=timezone.now(),
     )
-    placement_confirm_start(placement=placement, by=world["employer"])
+    placement_act(placement=placement, by=world["employer"], action="confirm-start", channel="api")
     client.force_login(world["admin"])
     response = client.post(
         "/admin/placements/placement/",
@@ -384,6 +405,15 @@ def test_admin_confirms_and_records_only_through_services(world, client):
     assert (check.result, check.recorded_by) == ("in_work", world["admin"])
     assert client.get(f"/admin/placements/placement/{placement.pk}/change/").status_code == 200
     assert AccessLogEntry.objects.filter(channel="admin", what="placement").exists()
+    logged = AccessLogEntry.objects.filter(
+        channel="admin", action="change", subject=world["alice"].user
+    )
+    assert set(logged.values_list("what", flat=True)) == {
+        f"placement {placement.pk}: confirm-start",
+        f"13-week check of placement {placement.pk}",
+    }
+    assert client.get(f"/admin/placements/outcomecheck/{check.pk}/change/").status_code == 200
+    assert AccessLogEntry.objects.filter(channel="admin", action="read", what="check").exists()
 
 
 def test_employer_sees_introduced_seekers_with_contact_and_skills_only(world, as_user):
@@ -430,6 +460,7 @@ def test_caseload_query_count_does_not_grow_with_the_caseload(
 )
 def test_outside_job_check_by_role(world, as_user, who, status):
     job = services.outside_job_record(
+        channel="api",
         seeker=world["alice"],
         by=world["mentor"],
         employer_name="Shop",
@@ -447,6 +478,7 @@ def test_outside_job_check_by_role(world, as_user, who, status):
 
 def test_outside_job_check_input(world, as_user):
     job = services.outside_job_record(
+        channel="api",
         seeker=world["alice"],
         by=world["mentor"],
         employer_name="Shop",
@@ -471,7 +503,7 @@ def test_employers_see_a_mentor_proposal_only_once_the_seeker_accepts(world, as_
     employer = as_user(world["employer"])
     assert employer.get("/api/v1/placements/").json()["results"] == []
     assert employer.get(f"/api/v1/placements/{placement.pk}/").status_code == 404
-    services.placement_accept(placement=placement, by=world["seeker"])
+    services.placement_act(placement=placement, by=world["seeker"], action="accept", channel="api")
     assert [p["id"] for p in employer.get("/api/v1/placements/").json()["results"]] == [
         placement.pk
     ]
@@ -481,10 +513,20 @@ def test_employers_read_only_their_own_reasons_in_a_history(world, as_user):
     placement = services.placement_invite(
         seeker=world["alice"], vacancy=world["vacancy"], by=world["employer"]
     )
-    services.placement_accept(placement=placement, by=world["seeker"])
-    services.placement_interview(placement=placement, by=world["employer"], reason="Tue 10am")
-    services.placement_withdraw(
-        placement=placement, by=world["seeker"], reason="hospital appointments this month"
+    services.placement_act(placement=placement, by=world["seeker"], action="accept", channel="api")
+    services.placement_act(
+        placement=placement,
+        by=world["employer"],
+        reason="Tue 10am",
+        action="interview",
+        channel="api",
+    )
+    services.placement_act(
+        placement=placement,
+        by=world["seeker"],
+        reason="hospital appointments this month",
+        action="withdraw",
+        channel="api",
     )
     seen = as_user(world["employer"]).get(f"/api/v1/placements/{placement.pk}/").json()
     assert [(e["to"], e["reason"]) for e in seen["history"]] == [

@@ -7,11 +7,13 @@ mentor) are outsiders who cannot see the placement at all.
 """
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import AccessLogEntry, Role
+from placements import workflow
 from placements.models import OutcomeCheck, Placement, PlacementEvent, State
 from tests.conftest import make_user
 from tests.factories import (
@@ -123,6 +125,118 @@ def test_transition_table(world, as_user, action, start, body, end, allowed, rol
         unseen = role == "employer" and start == State.PROPOSED
         assert response.status_code == (404 if unseen else 403), response.content
         assert placement.state == start and not placement.history.exists()
+
+
+def test_these_rows_are_the_workflow_tables_moves_and_actors():
+    """The rows above are written out by hand; the code reads ``placements.workflow``. They agree
+    on every move and on who may make it (confirm-start has its own tests below)."""
+    ours = {(a, start, end) for a, start, _, end, _ in ROWS}
+    ours.add(("confirm-start", State.START_PENDING, State.IN_WORK))
+    table = {(name, s, a.target) for name, a in workflow.ACTIONS.items() for s in a.sources}
+    assert ours == table
+    for action, _, _, _, allowed in ROWS:
+        assert {*workflow.ACTIONS[action].actors, "admin"} == allowed, action
+
+
+EVERY_INPUT = {"start_date": TODAY, "end_date": TODAY, "reason": "skills", "text": "x"}
+SHOWN = [State.PROPOSED, State.SEEKER_ACCEPTED, State.INTERVIEW, State.OFFERED]
+SHOWN += [State.START_PENDING, State.IN_WORK, State.ENDED]
+
+
+@pytest.mark.parametrize("state", SHOWN)
+@pytest.mark.parametrize("role", ["seeker", "employer", "mentor", "admin"])
+def test_allowed_actions_are_what_the_caller_may_do_now(world, as_user, state, role):
+    """``allowed_actions`` lists exactly the actions that succeed for this caller: each action of
+    the table is tried on a fresh placement in the same state."""
+    client = as_user(world[role])
+
+    def fresh():
+        return Placement.objects.create(
+            seeker=world["profile"],
+            vacancy=VacancyFactory(employer=world["vacancy"].employer),
+            state=state,
+            invited_by_employer=True,  # so the employer sees it while proposed
+            introduced_at=None if state == State.PROPOSED else timezone.now(),
+            start_date=dt.date.today() if state in (State.START_PENDING, State.IN_WORK) else None,
+        )
+
+    shown = client.get(f"/api/v1/placements/{fresh().pk}/").json()["allowed_actions"]
+    works = []
+    for action in workflow.ACTIONS:
+        placement = fresh()
+        response = client.post(
+            f"/api/v1/placements/{placement.pk}/{action}/", EVERY_INPUT, format="json"
+        )
+        assert response.status_code in (200, 403, 409), (action, response.content)
+        placement.refresh_from_db()
+        confirmed = placement.employer_confirmed_at or placement.mentor_confirmed_at
+        if response.status_code == 200 and (placement.state != state or confirmed):
+            works.append(action)  # (confirming a start already made is a 200 that does nothing)
+    assert shown == works
+
+
+def test_an_employer_is_not_offered_the_seekers_answer(world, as_user):
+    placement = placement_in(world, State.OFFERED)
+    ask = f"/api/v1/placements/{placement.pk}/"
+    assert as_user(world["employer"]).get(ask).json()["allowed_actions"] == []
+    assert as_user(world["seeker"]).get(ask).json()["allowed_actions"] == [
+        "accept-offer",
+        "decline-offer",
+        "withdraw",
+    ]
+    response = as_user(world["employer"]).post(f"{ask}accept-offer/", {"start_date": TODAY})
+    assert response.status_code == 403
+    assert "Only the jobseeker or their mentor can do this." in response.json()["detail"]
+
+
+def test_a_move_the_state_does_not_allow_says_whom_it_waits_for(world, as_user):
+    placement = placement_in(world, State.OFFERED)
+    response = as_user(world["employer"]).post(f"/api/v1/placements/{placement.pk}/offer/")
+    assert response.status_code == 409
+    assert response.json()["allowed"] == []
+    assert "It is waiting for the jobseeker or their mentor." in response.json()["detail"]
+
+
+def test_every_change_by_someone_else_is_in_the_seekers_access_log(world, as_user):
+    placement = placement_in(world, State.SEEKER_ACCEPTED)
+    as_user(world["employer"]).post(f"/api/v1/placements/{placement.pk}/interview/")
+    entry = AccessLogEntry.objects.get(action="change")
+    assert (entry.actor, entry.subject, entry.channel, entry.what) == (
+        world["employer"],
+        world["seeker"],
+        "api",
+        f"placement {placement.pk}: interview",
+    )
+    as_user(world["seeker"]).post(f"/api/v1/placements/{placement.pk}/withdraw/")
+    assert AccessLogEntry.objects.filter(action="change").count() == 1  # their own: not logged
+
+
+def test_the_table_and_diagram_in_the_docs_are_the_codes():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "rules" / "placements.md").read_text()
+    assert workflow.table() in page
+    assert workflow.diagram() in page
+
+
+def test_every_action_has_a_page():
+    from web.placement_views import PAGES
+
+    assert set(PAGES) == set(workflow.ACTIONS)
+
+
+@pytest.mark.parametrize(
+    "before,after,allowed",
+    [
+        ("", State.PROPOSED, True),
+        ("", State.IN_WORK, False),
+        (State.PROPOSED, State.IN_WORK, False),
+        (State.START_PENDING, State.IN_WORK, True),
+        (State.OFFERED, State.CLOSED_VACANCY_FILLED, True),
+        (State.IN_WORK, State.WITHDRAWN, False),
+        (State.ENDED, State.IN_WORK, False),
+    ],
+)
+def test_the_demo_history_is_checked_against_the_table(before, after, allowed):
+    assert workflow.move_allowed(before, after) is allowed
 
 
 @pytest.mark.parametrize("outsider", ["eve", "mo"])

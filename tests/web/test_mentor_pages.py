@@ -73,12 +73,14 @@ def _start(world, profile, *, mentor, weeks_ago=14) -> Placement:
     )
     bob = world["employer"]
     p = services.placement_propose(seeker=profile, vacancy=vacancy, by=mentor)
-    p = services.placement_accept(placement=p, by=mentor)
-    p = services.placement_offer(placement=p, by=bob)
+    p = services.placement_act(placement=p, by=mentor, action="accept", channel="api")
+    p = services.placement_act(placement=p, by=bob, action="offer", channel="api")
     start = timezone.localdate() - dt.timedelta(weeks=weeks_ago)
-    p = services.placement_accept_offer(placement=p, by=mentor, start_date=start)
-    services.placement_confirm_start(placement=p, by=bob)
-    p = services.placement_confirm_start(placement=p, by=mentor)
+    p = services.placement_act(
+        placement=p, by=mentor, start_date=start, action="accept-offer", channel="api"
+    )
+    services.placement_act(placement=p, by=bob, action="confirm-start", channel="api")
+    p = services.placement_act(placement=p, by=mentor, action="confirm-start", channel="api")
     assert p.state == State.IN_WORK
     return p
 
@@ -89,6 +91,7 @@ def started(world):
     mine = _start(world, world["profile"], mentor=world["mentor"])
     theirs = _start(world, world["zoe"], mentor=world["mo"])
     job = services.outside_job_record(
+        channel="api",
         seeker=world["profile"],
         by=world["mentor"],
         employer_name="Corner Shop",

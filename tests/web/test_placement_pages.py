@@ -23,8 +23,10 @@ def _proposed(world) -> Placement:
 
 def _offered(world) -> Placement:
     placement = _proposed(world)
-    services.placement_accept(placement=placement, by=world["seeker"])
-    return services.placement_offer(placement=placement, by=world["employer"])
+    services.placement_act(placement=placement, by=world["seeker"], action="accept", channel="api")
+    return services.placement_act(
+        placement=placement, by=world["employer"], action="offer", channel="api"
+    )
 
 
 def _state(placement) -> str:
@@ -115,7 +117,7 @@ def test_offer_accepted_with_a_start_date_then_both_sides_confirm(world, client)
 
 def test_employer_declines_with_a_reason(world, client):
     placement = _proposed(world)
-    services.placement_accept(placement=placement, by=world["seeker"])
+    services.placement_act(placement=placement, by=world["seeker"], action="accept", channel="api")
     client.force_login(world["employer"])
     missing = client.post(f"/placements/{placement.pk}/reject/", {"reason": ""})
     assert missing.status_code == 400 and b'href="#id_reason"' in missing.content
@@ -149,7 +151,7 @@ def test_an_illegal_move_is_a_409_naming_what_is_allowed(world, client):
     assert b"This cannot be done now" in page.content
     response = client.post(f"/placements/{placement.pk}/interview/")
     assert response.status_code == 409
-    assert b"Allowed now: accept, decline, withdraw." in response.content
+    assert b"It is waiting for the jobseeker or their mentor." in response.content
     assert _state(placement) == "proposed"
 
 
@@ -166,7 +168,7 @@ def test_employer_sees_a_reference_until_the_introduction(world, client):
     client.force_login(world["employer"])
     page = client.get(f"/placements/{placement.pk}/offer/").content.decode()
     assert "Candidate C-" in page and "alice" not in page
-    services.placement_accept(placement=placement, by=world["seeker"])
+    services.placement_act(placement=placement, by=world["seeker"], action="accept", channel="api")
     page = client.get(f"/placements/{placement.pk}/offer/").content.decode()
     assert "alice" in page
 
@@ -220,14 +222,25 @@ def test_inbox_sorts_what_waits_for_the_employer_from_the_rest(world, client):
     waiting, _, rest = page.partition("Waiting for someone else")
     assert "Nothing is waiting for you." in waiting
     assert "Waiting for the candidate to accept" in rest and "alice" not in page
-    services.placement_accept(placement=invited, by=world["seeker"])
-    services.placement_reject(
-        placement=invited, by=world["employer"], decline_reason="other", text="Needs a CSCS card"
+    services.placement_act(placement=invited, by=world["seeker"], action="accept", channel="api")
+    services.placement_act(
+        placement=invited,
+        by=world["employer"],
+        reason="other",
+        text="Needs a CSCS card",
+        action="reject",
+        channel="api",
     )
     withdrawn = services.placement_invite(
         seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
     )
-    services.placement_withdraw(placement=withdrawn, by=world["seeker"], reason="Found a job")
+    services.placement_act(
+        placement=withdrawn,
+        by=world["seeker"],
+        reason="Found a job",
+        action="withdraw",
+        channel="api",
+    )
     page = client.get("/inbox/").content.decode()
     assert "Closed in the last 90 days" in page and "Other: Needs a CSCS card" in page
     # the seeker's own words (perhaps about their health) are not the employer's to read
