@@ -259,7 +259,7 @@ def test_a_stuck_seeker_with_an_open_placement_reads_stuck_in_the_api_and_on_the
     assert (row["status"], row["stuck"], row["open_placements"]) == ("stuck", True, 1)
     client.force_login(world["mentor"])
     page = client.get("/caseload/").content.decode()
-    assert "govuk-tag--red\">Stuck</strong>" in page and "Applying" not in page
+    assert 'govuk-tag--red">Stuck</strong>' in page and "Applying" not in page
 
 
 def test_in_work_is_never_stuck_and_checks_due_show(world, started, as_user):
