@@ -14,7 +14,7 @@ from accounts.models import Role
 from api.fields import PostcodeField, SkillsField, SkillsOfferedField
 from api.permissions import IsEmployer, IsStaff
 from employers import services
-from employers.models import ContractType, Employer, Vacancy, VacancyStatus
+from employers.models import ContractType, Employer, Vacancy
 from employers.selectors import (
     EMPLOYER_REQUIRED,
     employer_for_new_vacancy,
@@ -22,7 +22,6 @@ from employers.selectors import (
     vacancy_list_for,
     vacancy_writable_for,
 )
-from employers.wages import wage_floor_message
 from jobmatch.errors import DomainError
 from matching.texts import vacancy_text
 
@@ -81,10 +80,6 @@ class EmployerViewSet(
         )
 
 
-# Statuses an employer may set; `filled` is set by the system when all positions are filled.
-SETTABLE_STATUSES = [VacancyStatus.DRAFT, VacancyStatus.OPEN, VacancyStatus.CLOSED]
-
-
 class VacancySerializer(serializers.ModelSerializer):
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all(), required=False)
     employer_name = serializers.CharField(source="employer.name", read_only=True)
@@ -117,7 +112,7 @@ class VacancySerializer(serializers.ModelSerializer):
         error_messages={"min_value": "A vacancy needs at least 1 position."},
     )
     contract_type = serializers.ChoiceField(choices=ContractType.choices)
-    status = serializers.ChoiceField(choices=SETTABLE_STATUSES, required=False)
+    status = serializers.ChoiceField(choices=services.SETTABLE_STATUSES, required=False)
 
     class Meta:
         model = Vacancy
@@ -154,22 +149,6 @@ class VacancySerializer(serializers.ModelSerializer):
             )
         return value
 
-    def validate(self, attrs):
-        instance = self.instance
-        contract = attrs.get("contract_type", getattr(instance, "contract_type", None))
-        wage = attrs.get("wage_per_hour", getattr(instance, "wage_per_hour", None))
-        posted_on = getattr(instance, "posted_on", None) or timezone.localdate()
-        if ("wage_per_hour" in attrs or "contract_type" in attrs) and contract and wage:
-            problem = wage_floor_message(contract_type=contract, on=posted_on, wage=wage)
-            if problem:
-                raise serializers.ValidationError({"wage_per_hour": [problem]})
-        location = attrs.pop("postcode", None)
-        if location is not None:
-            attrs.update(
-                postcode=location.postcode, easting=location.easting, northing=location.northing
-            )
-        return attrs
-
 
 class VacancyFilter(django_filters.FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains")
@@ -186,7 +165,9 @@ class VacancyViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Vacancies. Employers post and manage their organisation's; everyone else reads."""
+    """Vacancies. Employers post and manage their organisation's; everyone else reads. The
+    rules about the values (the postcode located, the wage floor, the statuses an employer sets,
+    the employer kept) are the service's."""
 
     queryset = Vacancy.objects.none()  # for the schema; requests use the selectors
     serializer_class = VacancySerializer
@@ -218,11 +199,8 @@ class VacancyViewSet(
         serializer.instance = services.vacancy_create(employer=employer, by=user, data=data)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        if "employer" in data and data.pop("employer") != serializer.instance.employer:
-            raise serializers.ValidationError({"employer": ["A vacancy cannot move employer."]})
         serializer.instance = services.vacancy_update(
-            vacancy=serializer.instance, by=self.request.user, data=data
+            vacancy=serializer.instance, by=self.request.user, data=dict(serializer.validated_data)
         )
 
     @action(detail=True, methods=["post"])

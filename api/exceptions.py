@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jobmatch.errors import DomainError
+from jobmatch.errors import DomainError, Invalid
 
 
 def _field_names(errors: object) -> list[str]:
@@ -23,6 +23,13 @@ def _field_names(errors: object) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Invalid):  # one field's value broke a rule: said as a validation error
+        body = {
+            "detail": f"Please correct {exc.field}: {exc.message}",
+            "code": "invalid",
+            "errors": {exc.field: [exc.message]},
+        }
+        return Response(body, status=exc.status)
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status)

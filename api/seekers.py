@@ -88,44 +88,13 @@ class SeekerProfileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
-    # Fields the seeker may read but never set on themselves.
-    SEEKER_READ_ONLY = ("benefit_group", "registered_on", "mentor")
-
     def validate(self, attrs):
-        request = self.context["request"]
-        is_self = self.instance is not None and self.instance.user_id == request.user.pk
+        # The rules about the values (hours, dates, who sets what) are the service's; the mentor
+        # is not a field of the profile at all here.
         initial = getattr(self, "initial_data", None)  # absent when nested in sign-up
-        sent = set(initial) if isinstance(initial, dict) else set()
-        if is_self:
-            refused = sorted(sent.intersection(self.SEEKER_READ_ONLY))
-            if refused:
-                raise serializers.ValidationError(
-                    {
-                        name: [f"{name} is set by your mentor or an administrator, not by you."]
-                        for name in refused
-                    }
-                )
-        if "mentor" in sent:
+        if isinstance(initial, dict) and "mentor" in initial:
             raise serializers.ValidationError(
                 {"mentor": ["Mentors are assigned by an administrator (in the admin)."]}
-            )
-        low = attrs.get("hours_min", getattr(self.instance, "hours_min", 0))
-        high = attrs.get("hours_max", getattr(self.instance, "hours_max", 48))
-        if low > high:
-            raise serializers.ValidationError(
-                {"hours_min": [f"The fewest hours ({low}) is more than the most hours ({high})."]}
-            )
-        registered_on = attrs.get("registered_on")
-        if registered_on and registered_on > timezone.localdate():
-            raise serializers.ValidationError(
-                {"registered_on": ["The registration date cannot be in the future."]}
-            )
-        if "travel_modes" in attrs:
-            attrs["travel_modes"] = list(dict.fromkeys(attrs["travel_modes"]))
-        location = attrs.pop("postcode", None)
-        if location is not None:
-            attrs.update(
-                postcode=location.postcode, easting=location.easting, northing=location.northing
             )
         return attrs
 
@@ -289,7 +258,7 @@ class RegisterSerializer(serializers.Serializer):
             )
         profile = self.initial_data.get("profile")
         if isinstance(profile, dict):
-            refused = sorted(set(profile).intersection(SeekerProfileSerializer.SEEKER_READ_ONLY))
+            refused = sorted(set(profile).intersection({*services.STAFF_ONLY_FIELDS, "mentor"}))
             if refused:
                 raise serializers.ValidationError(
                     {

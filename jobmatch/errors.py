@@ -1,8 +1,10 @@
-"""The one exception type that services raise for a rule a caller broke.
+"""The exceptions services raise for a rule a caller broke.
 
-Services assume valid input (the edges validate) and raise a ``DomainError`` when a business rule
-refuses the change; ``api.exceptions.exception_handler`` and the web views turn it into a response
-with a message a person can act on.
+The edges (serializers, forms) check the shape of input: types, lengths, choices. Services take
+the values people gave (a postcode as typed, a wage) and enforce every rule about them, raising a
+``DomainError`` (``Invalid`` for one field's value) when a rule refuses the change;
+``api.exceptions.exception_handler`` and the web views turn it into a response with a message a
+person can act on.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.extra = extra
+
+
+class Invalid(DomainError):
+    """A value a person gave breaks a rule (400), reported on the field it came in: the API
+    answers as for a validation error, ``{"errors": {field: [message]}}``, and a page shows it
+    beside the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, code="invalid")
+        self.field = field
 
 
 class NotAllowed(DomainError):

@@ -40,6 +40,12 @@ def postcode_locate(text: str) -> Location:
     return postcode_index().lookup(text)
 
 
+def place_of(postcode: str | Location) -> Location:
+    """Where a postcode is: one typed is located (``PostcodeError`` if it cannot be); a
+    ``Location`` already found is taken as it is."""
+    return postcode if isinstance(postcode, Location) else postcode_locate(postcode)
+
+
 def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 

@@ -72,9 +72,10 @@ from placements.models import (
     PlacementEvent,
     State,
 )
+from placements.outcomes import HARDER_TO_HELP
 from placements.services import CHECK_WEEKS
 from seekers.demo import profile_values
-from seekers.models import HARDER_TO_HELP, ConsentChange, SeekerProfile
+from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
 
 # Past seekers per size (the active ones come from seed_demo's SIZES: 2,500 full, 60 small).

@@ -12,9 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from employers.models import EmployerMember
 from placements.models import Notification, OutcomeCheck, Placement, State
-from placements.selectors import OVERDUE_UNKNOWN_DAYS
-
-ANSWER_DAYS = 10  # product.md / issue 5: an employer is reminded after 10 days without an answer
+from placements.selectors import ANSWER_DAYS, OVERDUE_UNKNOWN_DAYS
 
 
 def notify(*, user: User, key: str, message: str, link: str = "", email: bool = False) -> bool:

@@ -40,7 +40,9 @@ from seekers.models import SeekerProfile
 
 STUCK_DAYS = 28  # product.md: a seeker is stuck after 28 days without progress
 OVERDUE_UNKNOWN_DAYS = OVERDUE_AFTER_DAYS  # one definition, in the outcome rules
-ANSWER_DAYS = 10  # issue 5: an introduction answered within 10 days counts as answered
+# An introduction answered within 10 days counts as answered; after 10 days without an answer
+# the employer is reminded (docs/rules/placements.md).
+ANSWER_DAYS = 10
 
 
 def placement_list_for(*, user: User) -> QuerySet[Placement]:

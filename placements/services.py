@@ -19,7 +19,7 @@ from accounts.access_log import access_log_record
 from accounts.models import Role, User
 from employers.models import Vacancy, VacancyStatus
 from employers.selectors import vacancy_open_q
-from jobmatch.errors import Conflict, DomainError, NotAllowed
+from jobmatch.errors import Conflict, DomainError, Invalid, NotAllowed
 from matching.services import recompute_request
 from placements import workflow
 from placements.models import (
@@ -238,14 +238,14 @@ def _given_rejection(
 ) -> tuple[tuple[str, ...], str]:
     """The employer declines with one of the reasons (``other`` needs text)."""
     if reason == "other" and not text.strip():
-        raise DomainError("Say why in a few words when the reason is 'other'.", code="invalid")
+        raise Invalid("text", "Say why in a few words when the reason is 'other'.")
     placement.decline_reason, placement.decline_text = reason, text
     return ("decline_reason", "decline_text"), text or reason
 
 
 def _given_end(placement: Placement, *, end_date: dt.date, reason: str) -> tuple[tuple, str]:
     if placement.start_date and end_date < placement.start_date:
-        raise DomainError(f"The end date is before the start ({placement.start_date}).")
+        raise Invalid("end_date", f"The end date is before the start ({placement.start_date}).")
     placement.end_date, placement.end_reason = end_date, reason
     return ("end_date", "end_reason"), reason
 
@@ -418,7 +418,9 @@ def check_record(
     if not can_record_checks(seeker=seeker, by=by):
         raise NotAllowed("Only the seeker's mentor (or an admin) records checks.")
     if result == CheckResult.IN_WORK and not hours_per_week:
-        raise DomainError("Give the hours a week the person works when they are in work.")
+        raise Invalid(
+            "hours_per_week", "Give the hours a week the person works when they are in work."
+        )
     check.result, check.evidence, check.hours_per_week, check.note = (
         result,
         evidence,

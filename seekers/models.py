@@ -15,10 +15,6 @@ class BenefitGroup(models.TextChoices):
     NONE = "none", "No benefit"
 
 
-# Harder-to-help groups reach a job outcome at 13 weeks in work; the others at 26.
-HARDER_TO_HELP = frozenset({BenefitGroup.ESA_NEW, BenefitGroup.ESA_EX_IB, BenefitGroup.UC_HEALTH})
-
-
 class TravelMode(models.TextChoices):
     WALK = "walk", "Walking"
     CYCLE = "cycle", "Cycling"

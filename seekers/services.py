@@ -1,4 +1,9 @@
-"""Writes on seeker profiles: registration, profile changes, consent and caseload assignment."""
+"""Writes on seeker profiles: registration, profile changes, consent and caseload assignment.
+
+The edges check the shape of what was sent; the rules about the values are here, whoever calls
+(the API, the pages, the admin, the demo): a postcode is located, the hours make sense, a
+registration date is not in the future, and only a mentor or an admin sets the fields that
+decide how a person is counted."""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from django.utils import timezone
 from accounts.access_log import access_log_record
 from accounts.models import Role, User
 from accounts.services import user_create
-from jobmatch.errors import DomainError
+from jobmatch.errors import DomainError, Invalid
+from matching.lookups import PostcodeError, place_of
 from matching.services import recompute_request
 from seekers.models import ConsentChange, SeekerProfile
 
@@ -21,10 +27,9 @@ CONSENT_STATEMENT = {
     False: "I do not want employers to see my profile.",
 }
 
+# What a person sets on a profile (its place follows from the postcode).
 PROFILE_FIELDS = {
     "postcode",
-    "easting",
-    "northing",
     "skills",
     "desired_titles",
     "about",
@@ -53,8 +58,40 @@ MATCHING_FIELDS = {
     "hours_max",
     "has_driving_licence",
 }
-# Fields only a mentor or admin may set (the seeker may not).
-STAFF_ONLY_FIELDS = {"benefit_group", "registered_on"}
+# Fields only a mentor or admin may set (the seeker may not): they decide how the person is
+# counted in the outcome reports. (The mentor is assigned by an admin, ``seeker_assign_mentor``.)
+STAFF_ONLY_FIELDS = frozenset({"benefit_group", "registered_on"})
+
+
+def _profile_values(seeker: SeekerProfile, data: dict[str, Any], *, by_self: bool) -> dict:
+    """The fields ``data`` sets on the profile, after the rules: the postcode located (its
+    easting and northing added), the hours in order, the registration date not in the future,
+    the staff-only fields refused to the seeker. A broken rule raises ``Invalid`` on its field."""
+    values = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
+    refused = sorted(STAFF_ONLY_FIELDS.intersection(values)) if by_self else []
+    if refused:
+        raise Invalid(
+            refused[0],
+            "Only your mentor or an administrator can set these: " + ", ".join(refused) + ".",
+        )
+    if "postcode" in values:
+        try:
+            place = place_of(values["postcode"])
+        except PostcodeError as error:
+            raise Invalid("postcode", str(error)) from None
+        values.update(postcode=place.postcode, easting=place.easting, northing=place.northing)
+    low = values.get("hours_min", seeker.hours_min)
+    high = values.get("hours_max", seeker.hours_max)
+    if low is not None and high is not None and low > high:
+        raise Invalid(
+            "hours_min", f"The fewest hours ({low}) is more than the most hours ({high})."
+        )
+    registered_on = values.get("registered_on")
+    if registered_on and registered_on > timezone.localdate():
+        raise Invalid("registered_on", "The registration date cannot be in the future.")
+    if "travel_modes" in values:
+        values["travel_modes"] = list(dict.fromkeys(values["travel_modes"]))
+    return values
 
 
 @transaction.atomic
@@ -77,10 +114,10 @@ def seeker_register(
         first_name=first_name,
         last_name=last_name,
     )
-    fields = {k: v for k, v in (profile or {}).items() if k in PROFILE_FIELDS - STAFF_ONLY_FIELDS}
-    seeker = SeekerProfile.objects.create(
-        user=user, registered_on=registered_on or timezone.localdate(), **fields
-    )
+    seeker = SeekerProfile(user=user, registered_on=registered_on or timezone.localdate())
+    for name, value in _profile_values(seeker, profile or {}, by_self=True).items():
+        setattr(seeker, name, value)
+    seeker.save()
     _consent_record(seeker=seeker, share=seeker.share_with_employers, by=user)
     if seeker.easting is not None:
         recompute_request(seeker_ids=[seeker.pk])
@@ -97,20 +134,16 @@ def _consent_record(*, seeker: SeekerProfile, share: bool, by: User) -> ConsentC
 def seeker_profile_update(
     *, seeker: SeekerProfile, by: User, data: dict[str, Any], channel: str
 ) -> SeekerProfile:
-    """Change a profile. A consent change is kept in the history; another person's change is
-    written to the access log. Precondition: ``by`` may edit this profile and the fields."""
+    """Change a profile, under the rules above. A consent change is kept in the history;
+    another person's change is written to the access log. Precondition: ``by`` may edit this
+    profile (a mentor their caseload's, an admin anyone's)."""
     seeker = SeekerProfile.objects.select_for_update().get(pk=seeker.pk)
-    if by.pk == seeker.user_id and STAFF_ONLY_FIELDS.intersection(data):
-        raise DomainError(
-            "Only your mentor or an administrator can set these: "
-            + ", ".join(sorted(STAFF_ONLY_FIELDS.intersection(data)))
-            + "."
-        )
-    changed = [k for k, v in data.items() if k in PROFILE_FIELDS and getattr(seeker, k) != v]
+    values = _profile_values(seeker, data, by_self=by.pk == seeker.user_id)
+    changed = [k for k, v in values.items() if getattr(seeker, k) != v]
     if not changed:
         return seeker
     for name in changed:
-        setattr(seeker, name, data[name])
+        setattr(seeker, name, values[name])
     if "benefit_group" in changed and not seeker.registration_benefit_group:
         seeker.registration_benefit_group = seeker.benefit_group
         changed.append("registration_benefit_group")

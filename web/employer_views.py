@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
-from api.employers import SETTABLE_STATUSES, VacancySerializer
+from api.employers import VacancySerializer
 from employers import services
 from employers.models import ContractType, Vacancy, VacancyStatus
 from employers.selectors import (
@@ -26,7 +26,7 @@ from employers.selectors import (
 )
 from employers.wages import wage_floor
 from jobmatch.errors import DomainError
-from web.forms import skill_items, validate
+from web.forms import domain_errors, skill_items, validate
 from web.views import for_roles
 
 # The form's fields in page order (the error summary follows it), as its messages name them.
@@ -118,8 +118,8 @@ def _render_form(request, *, vacancy, values, errors, status=None):
         f"In pounds, at least the National Living Wage (£{wage} an hour today) or, "
         f"for an apprenticeship, the apprentice rate (£{apprentice})."
     )
-    statuses = [(s.value, s.label) for s in SETTABLE_STATUSES]
-    keep_status = vacancy is not None and vacancy.status not in {s.value for s in SETTABLE_STATUSES}
+    statuses = [(s.value, s.label) for s in services.SETTABLE_STATUSES]
+    keep_status = vacancy is not None and vacancy.status not in services.SETTABLE_STATUSES
     employers = None
     if request.user.is_staff and vacancy is None:
         employers = [(e.pk, e.name) for e in employer_list_for(user=request.user)]
@@ -171,7 +171,7 @@ def vacancy_new(request):
             if error.code == EMPLOYER_REQUIRED:
                 errors = {"employer": FIXES["employer"]}
             else:
-                errors = {"__all__": error.message}
+                errors = domain_errors(error)
         else:
             messages.success(request, f"Your vacancy “{vacancy.title}” is saved.")
             return redirect("web-vacancies")
@@ -195,7 +195,7 @@ def vacancy_edit(request, vacancy_id: int):
         try:
             vacancy = services.vacancy_update(vacancy=vacancy, by=request.user, data=validated)
         except DomainError as error:
-            errors = {"__all__": error.message}
+            errors = domain_errors(error)
         else:
             messages.success(request, f"Your changes to “{vacancy.title}” are saved.")
             return redirect("web-vacancies")

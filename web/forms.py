@@ -167,6 +167,12 @@ def validate(
     return None, plain_errors(serializer, labels or {}, fixes=fixes, strip=strip), serializer
 
 
+def domain_errors(error) -> dict[str, str]:
+    """A change a service refused, as a page's errors: beside its field when the rule names one
+    (``jobmatch.errors.Invalid``), else about the whole form."""
+    return {getattr(error, "field", None) or "__all__": error.message}
+
+
 def safe_next(request, default: str) -> str:
     """Where to go back to after a POST: the form's ``next`` if it is on this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""

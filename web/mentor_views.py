@@ -27,7 +27,7 @@ from placements.models import OPEN_STATES, CheckResult, Evidence, OutcomeCheck, 
 from placements.selectors import placement_list_for
 from seekers.models import SeekerProfile, TravelMode
 from seekers.selectors import seeker_editable_for, seeker_list_for
-from web.forms import validate
+from web.forms import domain_errors, validate
 from web.placement_views import action_links
 from web.views import for_roles, profile_page
 
@@ -196,9 +196,7 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
                     messages.success(request, f"The {check.week}-week check is recorded.")
                     return redirect(reverse("web-seeker", args=[seeker.pk]) + "#checks")
                 except DomainError as error:
-                    # The one rule check_record adds is about the hours of someone in work.
-                    field = "hours_per_week" if "hours" in error.message else "__all__"
-                    errors = {field: error.message}
+                    errors = domain_errors(error)
                     status = error.status
         if errors and status == 200:
             status = 400
@@ -298,7 +296,7 @@ def outside_job(request, seeker_id: int):
                 )
                 return redirect(reverse("web-seeker", args=[seeker.pk]) + "#outside-jobs")
             except DomainError as error:
-                errors = {"__all__": error.message}
+                errors = domain_errors(error)
                 status = error.status
         if errors and status == 200:
             status = 400

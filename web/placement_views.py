@@ -19,7 +19,7 @@ from matching.pseudonyms import pseudonym
 from placements import services, workflow
 from placements.models import DeclineReason, Placement
 from placements.selectors import identity_hidden, placement_list_for
-from web.forms import safe_next, validate
+from web.forms import domain_errors, safe_next, validate
 from web.views import for_roles
 
 
@@ -162,7 +162,7 @@ def act(request, placement_id: int, action: str):
                 messages.success(request, page.done)
                 return redirect(_back(request))
             except DomainError as error:
-                errors = {"__all__": error.message}
+                errors = domain_errors(error)
                 status = error.status
         else:
             status = 400

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.access_log import access_log_record
 from accounts.models import Role
 from employers.selectors import vacancy_list_for, vacancy_writable_for
+from jobmatch.errors import DomainError
 from matching.pseudonyms import pseudonym
 from matching.selectors import (
     fit_for_employer,
@@ -28,6 +29,7 @@ from matching.selectors import (
 from placements.reporting import outcomes_report
 from placements.selectors import caseload_for
 from seekers.models import SeekerProfile
+from seekers.services import STAFF_ONLY_FIELDS
 
 HOME_BY_ROLE = {
     Role.SEEKER: "web-matches",
@@ -191,10 +193,10 @@ TRAVEL_CHOICES = [
 
 
 def _profile_data(post, *, with_them: bool = False) -> dict:
-    from web.forms import skill_items
-
     """Turn the profile form's fields into the API serializer's input (one set of rules). On a
     mentor's or admin's page (``with_them``) also the fields only they may set, when filled in."""
+    from web.forms import skill_items
+
     data = {
         "postcode": post.get("postcode", ""),
         "skills": skill_items(post, "skills"),
@@ -209,7 +211,7 @@ def _profile_data(post, *, with_them: bool = False) -> dict:
     for name in ("max_travel_minutes", "hours_min", "hours_max"):
         data[name] = post.get(name, "")
     if with_them:
-        for name in ("benefit_group", "registered_on"):
+        for name in sorted(STAFF_ONLY_FIELDS):
             if post.get(name, "").strip():
                 data[name] = post[name].strip()
     return data
@@ -239,7 +241,7 @@ def profile_page(request, seeker: SeekerProfile):
     from matching.texts import skills_offered
     from seekers.models import BenefitGroup
     from seekers.services import seeker_profile_update
-    from web.forms import validate
+    from web.forms import domain_errors, validate
 
     with_them = seeker.user_id != request.user.pk
     errors = {}
@@ -253,8 +255,12 @@ def profile_page(request, seeker: SeekerProfile):
             context={"request": request},
         )
         if validated is not None:
-            seeker_profile_update(seeker=seeker, by=request.user, data=validated, channel="web")
-            return redirect(f"{request.path}?saved=1")  # a reload does not send the form again
+            try:
+                seeker_profile_update(seeker=seeker, by=request.user, data=validated, channel="web")
+            except DomainError as error:
+                errors = domain_errors(error)
+            else:
+                return redirect(f"{request.path}?saved=1")  # a reload sends nothing again
     posted = request.POST if errors else None
     return render(
         request,
@@ -295,7 +301,6 @@ def ask_introduction(request, vacancy_id: int):
     """Ask for an introduction from a match (POST only)."""
     from django.contrib import messages
 
-    from jobmatch.errors import DomainError
     from placements.services import placement_request_introduction
 
     if request.method != "POST":
