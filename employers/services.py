@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from employers.models import Employer, EmployerMember, Vacancy, VacancyStatus
 from employers.wages import wage_floor_message
-from jobmatch.errors import Conflict, DomainError, Invalid
+from jobmatch.errors import Conflict, Invalid
 from matching.lookups import PostcodeError, place_of
 from matching.services import recompute_request
 
@@ -40,7 +40,7 @@ VACANCY_FIELDS = {
 SETTABLE_STATUSES = (VacancyStatus.DRAFT, VacancyStatus.OPEN, VacancyStatus.CLOSED)
 
 
-def _vacancy_values(vacancy: Vacancy, data: dict[str, Any]) -> dict[str, Any]:
+def vacancy_values(vacancy: Vacancy, data: dict[str, Any]) -> dict[str, Any]:
     """The fields ``data`` sets on ``vacancy``, after the rules: the postcode located (its
     easting and northing added), the wage floor, the statuses, the employer kept."""
     values = {k: v for k, v in data.items() if k in VACANCY_FIELDS}
@@ -81,12 +81,25 @@ def employer_update(*, employer: Employer, name: str) -> Employer:
     return employer
 
 
+def employer_member_check(*, user: User) -> None:
+    """Only an employer account can be a member of an employer."""
+    if user.role != Role.EMPLOYER:
+        raise Invalid(
+            "user", f"{user.username} is not an employer account; only those can be members."
+        )
+
+
 def employer_member_add(*, employer: Employer, user: User) -> EmployerMember:
     """Make an employer account a member of ``employer`` (its one organisation)."""
-    if user.role != Role.EMPLOYER:
-        raise DomainError(f"{user.username} is not an employer account; only those can be members.")
+    employer_member_check(user=user)
     member, _ = EmployerMember.objects.update_or_create(user=user, defaults={"employer": employer})
     return member
+
+
+def employer_member_remove(*, member: EmployerMember) -> None:
+    """Take an account out of its organisation: it no longer sees the employer's vacancies,
+    candidates or placements."""
+    member.delete()
 
 
 @transaction.atomic
@@ -94,7 +107,7 @@ def vacancy_create(*, employer: Employer, by: User, data: dict[str, Any]) -> Vac
     """Post a vacancy for ``employer``. ``data`` holds the fields as given (a postcode as typed
     or a located ``Location``); the rules above refuse what they must, on its field."""
     vacancy = Vacancy(employer=employer, created_by=by, posted_on=timezone.localdate())
-    for name, value in _vacancy_values(vacancy, data).items():
+    for name, value in vacancy_values(vacancy, data).items():
         setattr(vacancy, name, value)
     vacancy.save()
     if vacancy.status == VacancyStatus.OPEN:
@@ -107,7 +120,7 @@ def vacancy_update(*, vacancy: Vacancy, by: User, data: dict[str, Any]) -> Vacan
     """Change a vacancy's fields, under the same rules as posting one. A closed or filled
     vacancy can only be reopened by status."""
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
-    values = _vacancy_values(vacancy, data)
+    values = vacancy_values(vacancy, data)
     changed = [k for k, v in values.items() if getattr(vacancy, k) != v]
     for name in changed:
         setattr(vacancy, name, values[name])

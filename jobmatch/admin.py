@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from jobmatch.errors import Invalid
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For records nobody edits by hand (logs, runs, the recompute queue): view only."""
@@ -39,3 +41,30 @@ class LoggedReadAdmin(admin.ModelAdmin):
                     what=self.logged_as or self.model._meta.verbose_name,
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """For records the services write: the form is checked by the service's own rules
+    (``check_rules(stored, changed)`` raises ``Invalid``), so a broken rule shows on its field as
+    it does on the pages, and ``save_model`` is the admin's call of the service."""
+
+    def check_rules(self, stored, changed: dict) -> None:
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        check = self.check_rules
+
+        class Checked(base):
+            def clean(self):
+                data = super().clean()
+                if not self.errors:
+                    changed = {name: data[name] for name in self.changed_data if name in data}
+                    try:
+                        check(self.instance, changed)
+                    except Invalid as error:
+                        field = error.field if error.field in self.fields else None
+                        self.add_error(field, error.message)
+                return data
+
+        return Checked

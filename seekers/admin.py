@@ -1,9 +1,10 @@
 """Seekers in the Django admin. Every view or change of a profile here is access-logged, and
-changes go through the same services as the API and pages."""
+changes go through the same services, under the same rules, as the API and pages (a new postcode
+is located, the hours checked, matches recomputed)."""
 
 from django.contrib import admin
 
-from jobmatch.admin import LoggedReadAdmin
+from jobmatch.admin import LoggedReadAdmin, ServiceAdmin
 from seekers import services
 from seekers.models import ConsentChange, SeekerProfile
 
@@ -19,12 +20,14 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(SeekerProfile)
-class SeekerProfileAdmin(LoggedReadAdmin):
+class SeekerProfileAdmin(LoggedReadAdmin, ServiceAdmin):
     list_display = ("user", "postcode", "mentor", "benefit_group", "registered_on")
     list_filter = ("benefit_group", "share_with_employers")
     search_fields = ("user__username", "user__last_name", "postcode")
     autocomplete_fields = ["mentor"]
-    readonly_fields = ("user", "easting", "northing", "created_at", "updated_at")
+    # Skills are read and chosen on the profile page, where each phrase shows what it was
+    # understood as; the place follows from the postcode.
+    readonly_fields = ("user", "skills", "easting", "northing", "created_at", "updated_at")
     inlines = [ConsentInline]
     actions = ["unassign_mentor"]
 
@@ -33,10 +36,13 @@ class SeekerProfileAdmin(LoggedReadAdmin):
     def seeker_user_id(self, obj) -> int:
         return obj.user_id
 
+    def check_rules(self, stored, changed):
+        services.profile_values(stored, changed, by_self=False)
+
+    def has_add_permission(self, request):
+        return False  # a jobseeker signs up (seeker_register), in person or with a mentor
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
         stored = SeekerProfile.objects.get(pk=obj.pk)
         if "mentor" in form.changed_data:
             services.seeker_assign_mentor(

@@ -63,7 +63,7 @@ MATCHING_FIELDS = {
 STAFF_ONLY_FIELDS = frozenset({"benefit_group", "registered_on"})
 
 
-def _profile_values(seeker: SeekerProfile, data: dict[str, Any], *, by_self: bool) -> dict:
+def profile_values(seeker: SeekerProfile, data: dict[str, Any], *, by_self: bool) -> dict:
     """The fields ``data`` sets on the profile, after the rules: the postcode located (its
     easting and northing added), the hours in order, the registration date not in the future,
     the staff-only fields refused to the seeker. A broken rule raises ``Invalid`` on its field."""
@@ -115,7 +115,7 @@ def seeker_register(
         last_name=last_name,
     )
     seeker = SeekerProfile(user=user, registered_on=registered_on or timezone.localdate())
-    for name, value in _profile_values(seeker, profile or {}, by_self=True).items():
+    for name, value in profile_values(seeker, profile or {}, by_self=True).items():
         setattr(seeker, name, value)
     seeker.save()
     _consent_record(seeker=seeker, share=seeker.share_with_employers, by=user)
@@ -138,7 +138,7 @@ def seeker_profile_update(
     another person's change is written to the access log. Precondition: ``by`` may edit this
     profile (a mentor their caseload's, an admin anyone's)."""
     seeker = SeekerProfile.objects.select_for_update().get(pk=seeker.pk)
-    values = _profile_values(seeker, data, by_self=by.pk == seeker.user_id)
+    values = profile_values(seeker, data, by_self=by.pk == seeker.user_id)
     changed = [k for k, v in values.items() if getattr(seeker, k) != v]
     if not changed:
         return seeker

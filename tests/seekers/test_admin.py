@@ -79,3 +79,55 @@ def test_admin_creates_a_mentor_account(admin_client):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.get(username="newmentor").role == "mentor"
+
+
+def _form_data(page, **changes) -> dict:
+    """What the admin's change form would post as it stands, with ``changes``."""
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "consents-TOTAL_FORMS": 0,
+            "consents-INITIAL_FORMS": 0,
+            "desired_titles": "[]",
+            "travel_modes": '["walk"]',
+        }
+    )
+    return {**data, **changes}
+
+
+def test_a_postcode_changed_in_the_admin_moves_the_person(admin_client, alice):
+    profile = SeekerProfileFactory(user=alice)
+    url = f"/admin/seekers/seekerprofile/{profile.pk}/change/"
+    response = admin_client.post(url, _form_data(admin_client.get(url), postcode="sw1a1aa"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    profile.refresh_from_db()
+    assert (profile.postcode, profile.easting, profile.northing) == ("SW1A 1AA", 529090, 179645)
+    assert AccessLogEntry.objects.filter(
+        action="change", channel="admin", what__contains="postcode"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "changes,field,words",
+    [
+        ({"postcode": "ZZ99 9ZZ"}, "postcode", "ZZ99 9ZZ"),
+        ({"hours_min": 30, "hours_max": 10}, "hours_min", "more than the most hours"),
+        ({"registered_on": "2999-01-01"}, "registered_on", "cannot be in the future"),
+    ],
+)
+def test_the_admin_applies_the_profile_rules_on_their_fields(
+    admin_client, alice, changes, field, words
+):
+    profile = SeekerProfileFactory(user=alice)
+    url = f"/admin/seekers/seekerprofile/{profile.pk}/change/"
+    response = admin_client.post(url, _form_data(admin_client.get(url), **changes))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert words in " ".join(errors[field]), errors
+    stored = type(profile).objects.get(pk=profile.pk)
+    assert (stored.postcode, stored.hours_min, stored.registered_on) == (
+        profile.postcode,
+        profile.hours_min,
+        profile.registered_on,
+    )
