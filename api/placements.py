@@ -18,6 +18,7 @@ from jobmatch.errors import Conflict, NotAllowed, NotFound
 from matching.pseudonyms import pseudonym, seeker_for_pseudonym
 from matching.selectors import vacancy_candidates
 from placements import selectors, services, workflow
+from placements.access import access_placement, placements_read
 from placements.inputs import OutsideJobInput, RecordCheckInput
 from placements.models import (
     CheckResult,
@@ -174,11 +175,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     def _log(self, placements) -> None:
-        user = self.request.user
-        visible = [p.seeker.user_id for p in placements if not selectors.identity_hidden(p, user)]
-        access_log_record(
-            actor=user, subject_ids=visible, action="read", channel="api", what="placement"
-        )
+        placements_read(user=self.request.user, placements=placements, channel="api")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -186,9 +183,8 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        placement = self.get_object()
-        self._log([placement])
-        return Response(self.get_serializer(placement).data)
+        access_placement(user=request.user, pk=kwargs["pk"], channel="api")
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=NewPlacementSerializer, responses=PlacementSerializer)
     def create(self, request):
@@ -214,7 +210,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             if seeker is None:
                 raise NotFound("No such seeker on your caseload.")
             make = services.placement_propose
-        placement = make(seeker=seeker, vacancy=vacancy, by=user)
+        placement = make(seeker=seeker, vacancy=vacancy, by=user, channel="api")
         return Response(self.get_serializer(placement).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, action: str):
@@ -299,7 +295,10 @@ class InvitationView(APIView):
                 }
             )
         placement = services.placement_invite(
-            seeker=SeekerProfile.objects.get(pk=seeker_id), vacancy=vacancy, by=request.user
+            seeker=SeekerProfile.objects.get(pk=seeker_id),
+            vacancy=vacancy,
+            by=request.user,
+            channel="api",
         )
         serializer = placement_serializer_class(request.user)
         body = serializer(placement, context={"request": request}).data

@@ -21,6 +21,7 @@ from api.permissions import IsSeeker, roles
 from jobmatch.errors import NotFound
 from matching.selectors import seeker_matches
 from seekers import services
+from seekers.access import access_seeker
 from seekers.models import BenefitGroup, SeekerProfile, TravelMode
 from seekers.selectors import seeker_editable_for, seeker_list_for
 
@@ -184,8 +185,7 @@ class SeekerViewSet(
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        seeker = self.get_object()
-        self._log_reads([seeker], "profile")
+        seeker = access_seeker(user=request.user, pk=kwargs["pk"], channel="api", what="profile")
         return Response(self.get_serializer(seeker).data)
 
     def perform_update(self, serializer):

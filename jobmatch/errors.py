@@ -9,6 +9,9 @@ person can act on.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 
 class DomainError(Exception):
     """A refused action. ``status`` is the HTTP status the API answers with."""
@@ -34,15 +37,16 @@ class Invalid(DomainError):
         self.field = field
 
 
-class NotAllowed(DomainError):
-    """The caller's role may not do this (403)."""
+class NotAllowed(DomainError, PermissionDenied):
+    """The caller's role may not do this (403; a page answers with its 403 page)."""
 
     status = 403
     code = "not_allowed"
 
 
-class NotFound(DomainError):
-    """The record does not exist or is outside the caller's scope (404: existence not revealed)."""
+class NotFound(DomainError, Http404):
+    """The record does not exist or is outside the caller's scope (404: existence not revealed;
+    a page answers with its 404 page)."""
 
     status = 404
     code = "not_found"

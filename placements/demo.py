@@ -858,9 +858,11 @@ def seed_demo_seeker_placements(*, seeker: SeekerProfile, mentor: User) -> list[
     ][:2]
     if len(vacancies) < 2:
         return []
-    proposed = services.placement_propose(seeker=seeker, vacancy=vacancies[0], by=mentor)
+    proposed = services.placement_propose(
+        seeker=seeker, vacancy=vacancies[0], by=mentor, channel="command"
+    )
     offered = services.placement_request_introduction(
-        seeker=seeker, vacancy=vacancies[1], by=seeker.user
+        seeker=seeker, vacancy=vacancies[1], by=seeker.user, channel="command"
     )
     boss = members.filter(employer_id=vacancies[1].employer_id).first().user
     services.placement_act(

@@ -164,7 +164,7 @@ def _require_match(seeker: SeekerProfile, vacancy: Vacancy) -> None:
         )
 
 
-def _create(seeker, vacancy, *, state, by, invited=False, reason="") -> Placement:
+def _create(seeker, vacancy, *, state, by, channel, invited=False) -> Placement:
     if not Vacancy.objects.filter(vacancy_open_q(), pk=vacancy.pk).exists():
         raise Conflict(
             "This vacancy is not open (it is closed, filled or past its closing date), so no "
@@ -179,23 +179,32 @@ def _create(seeker, vacancy, *, state, by, invited=False, reason="") -> Placemen
         invited_by_employer=invited,
         introduced_at=timezone.now() if state == State.SEEKER_ACCEPTED else None,
     )
-    PlacementEvent.objects.create(
-        placement=placement, from_state="", to_state=state, by=by, reason=reason[:500]
-    )
+    PlacementEvent.objects.create(placement=placement, from_state="", to_state=state, by=by)
     _notify_change(placement)
+    access_log_record(
+        actor=by,
+        subject_ids=[seeker.user_id],
+        action="change",
+        channel=channel,
+        what=f"placement {placement.pk}: {'invite' if invited else 'propose'}",
+    )
     return placement
 
 
 @transaction.atomic
-def placement_propose(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> Placement:
+def placement_propose(
+    *, seeker: SeekerProfile, vacancy: Vacancy, by: User, channel: str
+) -> Placement:
     """A mentor proposes a placement from a match (new -> proposed)."""
     _require(by.role == Role.MENTOR and seeker.mentor_id == by.pk, by, "the seeker's mentor")
     _require_match(seeker, vacancy)
-    return _create(seeker, vacancy, state=workflow.STARTS["propose"].target, by=by)
+    return _create(seeker, vacancy, state=workflow.STARTS["propose"].target, by=by, channel=channel)
 
 
 @transaction.atomic
-def placement_invite(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> Placement:
+def placement_invite(
+    *, seeker: SeekerProfile, vacancy: Vacancy, by: User, channel: str
+) -> Placement:
     """An employer invites a candidate, known by pseudonym (new -> proposed)."""
     membership = getattr(by, "employer_membership", None)
     _require(
@@ -208,17 +217,30 @@ def placement_invite(*, seeker: SeekerProfile, vacancy: Vacancy, by: User) -> Pl
     if not seeker.share_with_employers:
         raise NotAllowed("This jobseeker has not agreed to be shown to employers.")
     _require_match(seeker, vacancy)
-    return _create(seeker, vacancy, state=workflow.STARTS["invite"].target, by=by, invited=True)
+    return _create(
+        seeker,
+        vacancy,
+        state=workflow.STARTS["invite"].target,
+        by=by,
+        channel=channel,
+        invited=True,
+    )
 
 
 @transaction.atomic
 def placement_request_introduction(
-    *, seeker: SeekerProfile, vacancy: Vacancy, by: User
+    *, seeker: SeekerProfile, vacancy: Vacancy, by: User, channel: str
 ) -> Placement:
     """A seeker asks for an introduction from a match (new -> seeker_accepted)."""
     _require(seeker.user_id == by.pk, by, "the seeker")
     _require_match(seeker, vacancy)
-    return _create(seeker, vacancy, state=workflow.STARTS["request-introduction"].target, by=by)
+    return _create(
+        seeker,
+        vacancy,
+        state=workflow.STARTS["request-introduction"].target,
+        by=by,
+        channel=channel,
+    )
 
 
 # --- the one transition ----------------------------------------------------------------------

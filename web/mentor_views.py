@@ -16,17 +16,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access_log import access_log_record
 from accounts.models import Role
 from employers.selectors import vacancy_list_for
 from jobmatch.errors import DomainError
 from matching.selectors import matches_freshness, seeker_matches
 from placements import services
+from placements.access import access_placement
 from placements.inputs import OutsideJobInput, RecordCheckInput
 from placements.models import OPEN_STATES, CheckResult, Evidence, OutcomeCheck, State
 from placements.selectors import placement_list_for
+from seekers.access import access_seeker
 from seekers.models import SeekerProfile, TravelMode
-from seekers.selectors import seeker_editable_for, seeker_list_for
+from seekers.selectors import seeker_editable_for
 from web.forms import domain_errors, validate
 from web.placement_views import action_links
 from web.views import for_roles, profile_page
@@ -34,31 +35,25 @@ from web.views import for_roles, profile_page
 MATCHES_PER_PAGE = 10
 
 
-def _seeker_for(request, seeker_id: int) -> SeekerProfile:
-    seeker = seeker_list_for(user=request.user).filter(pk=seeker_id).first()
-    if seeker is None:
-        raise Http404("No such seeker on your caseload.")
-    return seeker
+def _seeker_for(request, seeker_id: int, what: str) -> SeekerProfile:
+    """A seeker on the caller's caseload, the read logged as ``what`` (else a 404)."""
+    return access_seeker(
+        user=request.user,
+        pk=seeker_id,
+        channel="web",
+        what=what,
+        missing="No such seeker on your caseload.",
+    )
 
 
 def _name(seeker: SeekerProfile) -> str:
     return seeker.user.get_full_name() or seeker.user.username
 
 
-def _log(request, seeker: SeekerProfile, what: str) -> None:
-    access_log_record(
-        actor=request.user,
-        subject_ids=[seeker.user_id],
-        action="read",
-        channel="web",
-        what=what,
-    )
-
-
 @for_roles(Role.MENTOR)
 def seeker_page(request, seeker_id: int):
     """One seeker: profile, matches to propose, placements and their checks, jobs elsewhere."""
-    seeker = _seeker_for(request, seeker_id)
+    seeker = _seeker_for(request, seeker_id, "seeker page")
     user = request.user
     matches = Paginator(seeker_matches(seeker=seeker), MATCHES_PER_PAGE).get_page(
         request.GET.get("page")
@@ -102,7 +97,6 @@ def seeker_page(request, seeker_id: int):
         for c in job.checks.all()
     ]
     checks.sort(key=lambda row: (row["check"].due_on, row["check"].pk))
-    _log(request, seeker, "seeker page")
     return render(
         request,
         "web/seeker.html",
@@ -127,17 +121,21 @@ def seeker_page(request, seeker_id: int):
 @for_roles(Role.MENTOR)
 def seeker_profile(request, seeker_id: int):
     """The seeker's profile form as their mentor fills it in with them."""
-    seeker = seeker_editable_for(user=request.user).filter(pk=seeker_id).first()
-    if seeker is None:
-        raise Http404("No such seeker on your caseload.")
-    _log(request, seeker, "profile")
+    seeker = access_seeker(
+        user=request.user,
+        pk=seeker_id,
+        channel="web",
+        what="profile",
+        scope=seeker_editable_for,
+        missing="No such seeker on your caseload.",
+    )
     return profile_page(request, seeker)
 
 
 @for_roles(Role.MENTOR)
 def propose(request, seeker_id: int, vacancy_id: int):
     """Propose a placement from a match (POST only), with the API's checks for a mentor."""
-    seeker = _seeker_for(request, seeker_id)
+    seeker = _seeker_for(request, seeker_id, "matches (to propose a placement)")
     target = reverse("web-seeker", args=[seeker.pk])
     if request.method != "POST":
         return redirect(target)
@@ -145,7 +143,7 @@ def propose(request, seeker_id: int, vacancy_id: int):
     if vacancy is None:
         raise Http404("No such open vacancy among those you may see.")
     try:
-        services.placement_propose(seeker=seeker, vacancy=vacancy, by=request.user)
+        services.placement_propose(seeker=seeker, vacancy=vacancy, by=request.user, channel="web")
         messages.success(
             request,
             f"Proposed {vacancy.title} at {vacancy.employer.name} to {_name(seeker)}. "
@@ -200,7 +198,6 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
                     status = error.status
         if errors and status == 200:
             status = 400
-    _log(request, seeker, f"checks of {spell}")
     return render(
         request,
         "web/check.html",
@@ -223,9 +220,12 @@ def _check_form(request, *, seeker: SeekerProfile, checks, week: int, spell: str
 @for_roles(Role.MENTOR)
 def placement_check(request, placement_id: int, week: int):
     """Record a placement's 13- or 26-week check with the evidence seen."""
-    placement = placement_list_for(user=request.user).filter(pk=placement_id).first()
-    if placement is None:
-        raise Http404("No such placement on your caseload.")
+    placement = access_placement(
+        user=request.user,
+        pk=placement_id,
+        channel="web",
+        what=f"checks of placement {placement_id}",
+    )
     spell = f"{placement.vacancy.title} at {placement.vacancy.employer.name}"
     return _check_form(
         request,
@@ -240,7 +240,7 @@ def placement_check(request, placement_id: int, week: int):
 def outside_job_check(request, seeker_id: int, job_id: int, week: int):
     """Record the 13- or 26-week check of a job found elsewhere (the same service as a
     placement's check: ``check_record`` takes either spell)."""
-    seeker = _seeker_for(request, seeker_id)
+    seeker = _seeker_for(request, seeker_id, f"checks of outside job {job_id}")
     job = seeker.outside_jobs.filter(pk=job_id).first()
     if job is None:
         raise Http404("No such job found elsewhere for this seeker.")
@@ -271,7 +271,7 @@ OUTSIDE_JOB_FIXES = {
 @for_roles(Role.MENTOR)
 def outside_job(request, seeker_id: int):
     """Record a job the seeker found without JobMatch (as the API's outside-jobs endpoint)."""
-    seeker = _seeker_for(request, seeker_id)
+    seeker = _seeker_for(request, seeker_id, "outside job form")
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     status = 200

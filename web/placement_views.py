@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from accounts.access_log import access_log_record
 from accounts.models import Role
 from jobmatch.errors import DomainError
 from matching.pseudonyms import pseudonym
 from placements import services, workflow
+from placements.access import access_placement
 from placements.models import DeclineReason, Placement
-from placements.selectors import identity_hidden, placement_list_for
+from placements.selectors import identity_hidden
 from web.forms import domain_errors, safe_next, validate
 from web.views import for_roles
 
@@ -133,20 +133,14 @@ def _form_data(post) -> dict:
 @for_roles(Role.SEEKER, Role.EMPLOYER, Role.MENTOR)
 def act(request, placement_id: int, action: str):
     page, spec = PAGES.get(action), workflow.ACTIONS.get(action)
-    placement = placement_list_for(user=request.user).filter(pk=placement_id).first()
-    if placement is None or page is None or spec is None:
-        raise Http404("No such placement among those you may see.")
+    if page is None or spec is None:
+        raise Http404(f"There is no placement action {action!r}.")
+    placement = access_placement(
+        user=request.user, pk=placement_id, channel="web", what=f"placement {placement_id}"
+    )
     if not services.may_take(placement, request.user, action):
         raise PermissionDenied(f"Only {spec.parties} can {page.title.lower()}.")
-    who, hidden = who_for(placement, request.user)
-    if placement.seeker.user_id != request.user.pk and not hidden:
-        access_log_record(
-            actor=request.user,
-            subject_ids=[placement.seeker.user_id],
-            action="read",
-            channel="web",
-            what=f"placement {placement.pk}",
-        )
+    who, _ = who_for(placement, request.user)
     errors, status, values = {}, 200, {}
     if request.method == "POST":
         values = _form_data(request.POST)

@@ -310,7 +310,9 @@ def ask_introduction(request, vacancy_id: int):
     if match is None:
         raise Http404("This vacancy is not among your matches.")
     try:
-        placement_request_introduction(seeker=seeker, vacancy=match.vacancy, by=request.user)
+        placement_request_introduction(
+            seeker=seeker, vacancy=match.vacancy, by=request.user, channel="web"
+        )
         messages.success(
             request,
             "We have asked the employer to consider you. "
@@ -372,7 +374,10 @@ def invite(request, vacancy_id: int):
         else:
             try:
                 placement_invite(
-                    seeker=SeekerProfile.objects.get(pk=seeker_id), vacancy=vacancy, by=request.user
+                    seeker=SeekerProfile.objects.get(pk=seeker_id),
+                    vacancy=vacancy,
+                    by=request.user,
+                    channel="web",
                 )
                 messages.success(
                     request,

@@ -52,7 +52,7 @@ EMPLOYER_END = "contract finished"
 
 def _to_work(*, seeker, vacancy, employer, mentor_side, start):
     placement = services.placement_request_introduction(
-        seeker=seeker, vacancy=vacancy, by=seeker.user
+        seeker=seeker, vacancy=vacancy, by=seeker.user, channel="api"
     )
     services.placement_act(placement=placement, by=employer, action="offer", channel="api")
     services.placement_act(
@@ -534,7 +534,7 @@ def test_before_the_introduction_history_says_only_which_side_acted(world, as_us
     vacancy = VacancyFactory(employer=acme, skills=[FORKLIFT], **TOWN)
     matches_recompute_all()
     placement = services.placement_invite(
-        seeker=world["sam"], vacancy=vacancy, by=world["employer"]
+        seeker=world["sam"], vacancy=vacancy, by=world["employer"], channel="api"
     )
     services.placement_act(
         placement=placement, by=world["sam"].user, reason="", action="withdraw", channel="api"

@@ -498,7 +498,7 @@ def test_outside_job_check_input(world, as_user):
 
 def test_employers_see_a_mentor_proposal_only_once_the_seeker_accepts(world, as_user):
     placement = services.placement_propose(
-        seeker=world["alice"], vacancy=world["vacancy"], by=world["mentor"]
+        seeker=world["alice"], vacancy=world["vacancy"], by=world["mentor"], channel="api"
     )
     employer = as_user(world["employer"])
     assert employer.get("/api/v1/placements/").json()["results"] == []
@@ -511,7 +511,7 @@ def test_employers_see_a_mentor_proposal_only_once_the_seeker_accepts(world, as_
 
 def test_employers_read_only_their_own_reasons_in_a_history(world, as_user):
     placement = services.placement_invite(
-        seeker=world["alice"], vacancy=world["vacancy"], by=world["employer"]
+        seeker=world["alice"], vacancy=world["vacancy"], by=world["employer"], channel="api"
     )
     services.placement_act(placement=placement, by=world["seeker"], action="accept", channel="api")
     services.placement_act(
@@ -546,5 +546,7 @@ def test_no_placement_starts_from_a_vacancy_past_its_closing_date(world, as_user
     )  # still "open": the nightly close has not run yet
     vacancy.refresh_from_db()
     with pytest.raises(Conflict, match="past its closing date"):
-        services.placement_propose(seeker=world["alice"], vacancy=vacancy, by=world["mentor"])
+        services.placement_propose(
+            seeker=world["alice"], vacancy=vacancy, by=world["mentor"], channel="api"
+        )
     assert not Placement.objects.exists()

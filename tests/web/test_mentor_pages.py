@@ -72,7 +72,7 @@ def _start(world, profile, *, mentor, weeks_ago=14) -> Placement:
         employer=world["vacancy"].employer, title="Packer", skills=[FORKLIFT], **TOWN
     )
     bob = world["employer"]
-    p = services.placement_propose(seeker=profile, vacancy=vacancy, by=mentor)
+    p = services.placement_propose(seeker=profile, vacancy=vacancy, by=mentor, channel="api")
     p = services.placement_act(placement=p, by=mentor, action="accept", channel="api")
     p = services.placement_act(placement=p, by=bob, action="offer", channel="api")
     start = timezone.localdate() - dt.timedelta(weeks=weeks_ago)
@@ -275,7 +275,7 @@ def test_outside_job_errors_at_the_field(world, client, change, field, message):
 def test_outside_job_is_recorded_through_the_service(world, client):
     client.force_login(world["mentor"])
     services.placement_propose(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["mentor"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["mentor"], channel="api"
     )
     response = client.post(f"/caseload/{world['profile'].pk}/outside-job/", GOOD_JOB, follow=True)
     assert "The job at Barnsley Bakery is recorded" in response.content.decode()
@@ -327,7 +327,7 @@ def test_check_errors_at_the_field(world, started, client, change, field, messag
 def test_a_check_that_does_not_exist_is_a_404(world, started, client):
     client.force_login(world["mentor"])
     proposed = services.placement_propose(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["mentor"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["mentor"], channel="api"
     )
     url = f"/placements/{proposed.pk}/checks/13/"  # no start yet, so no checks
     assert client.get(url).status_code == 404

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _proposed(world) -> Placement:
     return services.placement_propose(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["mentor"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["mentor"], channel="api"
     )
 
 
@@ -132,7 +132,7 @@ def test_employer_declines_with_a_reason(world, client):
 
 def test_the_wrong_party_is_told_who_may_act(world, client):
     placement = services.placement_invite(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"], channel="api"
     )
     client.force_login(world["employer"])
     page = client.get(f"/placements/{placement.pk}/accept/")
@@ -144,7 +144,7 @@ def test_the_wrong_party_is_told_who_may_act(world, client):
 
 def test_an_illegal_move_is_a_409_naming_what_is_allowed(world, client):
     placement = services.placement_invite(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"], channel="api"
     )
     client.force_login(world["employer"])
     page = client.get(f"/placements/{placement.pk}/interview/")
@@ -163,7 +163,7 @@ def test_an_unknown_action_is_a_404(world, client):
 
 def test_employer_sees_a_reference_until_the_introduction(world, client):
     placement = services.placement_invite(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"], channel="api"
     )
     client.force_login(world["employer"])
     page = client.get(f"/placements/{placement.pk}/offer/").content.decode()
@@ -215,7 +215,7 @@ def test_download_needs_sign_in_and_csrf(world, client):
 
 def test_inbox_sorts_what_waits_for_the_employer_from_the_rest(world, client):
     invited = services.placement_invite(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"], channel="api"
     )
     client.force_login(world["employer"])
     page = client.get("/inbox/").content.decode()
@@ -232,7 +232,7 @@ def test_inbox_sorts_what_waits_for_the_employer_from_the_rest(world, client):
         channel="api",
     )
     withdrawn = services.placement_invite(
-        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"]
+        seeker=world["profile"], vacancy=world["vacancy"], by=world["employer"], channel="api"
     )
     services.placement_act(
         placement=withdrawn,
