@@ -73,6 +73,7 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 
 # Re-resolve the locks after changing pyproject.toml.
 lock: venv

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
-from accounts.tasks import send_welcome_email
+from jobmatch.queue import enqueue
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     if send_welcome and email:
-        send_welcome_email.delay_on_commit(user.pk)
+        enqueue("accounts.tasks.send_welcome_email", user.pk)
     return user
 
 
@@ -58,3 +58,9 @@ def user_update_contact(
     if fields:
         user.save(update_fields=fields)
     return user
+
+
+def email_send(*, subject: str, body: str, to: str) -> None:
+    """Queue one plain email, so a page answers without waiting for the mail server (nothing to
+    commit first: it writes no row)."""
+    enqueue("accounts.tasks.send_email", subject, body, to, on_commit=False)

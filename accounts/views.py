@@ -134,11 +134,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         whether or not the address has an account."""
         from django.template import loader
 
-        from accounts.tasks import send_email
+        from accounts.services import email_send
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        send_email.delay(subject, body, to_email)  # nothing to commit first: it writes no row
+        email_send(subject=subject, body=body, to=to_email)
 
 
 class PasswordChangeView(ErrorsMixin, auth_views.PasswordChangeView):

@@ -14,7 +14,7 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("web.account_urls")),
     path("api/v1/", include("api.urls")),
     path("", include("web.urls")),
 ]

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from employers.models import Vacancy, VacancyStatus
+from jobmatch.queue import enqueue
 from matching.bulk import delete_rows, delete_rows_except, insert_rows, select_rows
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from matching.rowreasons import RowReasons
@@ -539,13 +540,12 @@ def matches_recompute_vacancy(*, vacancy_id: int, today: dt.date | None = None) 
 # A claim older than this belongs to a worker that died: the rows are claimed again. Longer
 # than any incremental run of a town (seconds) with a wide margin.
 CLAIM_EXPIRES = dt.timedelta(minutes=10)
+DRAIN_TASK = "matching.tasks.drain_recomputes"  # the beat schedule names it too (settings)
 
 
 def recompute_request(*, seeker_ids: Sequence[int] = (), vacancy_ids: Sequence[int] = ()) -> None:
     """Mark these seekers' and vacancies' matches out of date, in the caller's transaction, and
     queue a drain for after the commit. Requests close together coalesce into one row each."""
-    from matching.tasks import drain_recomputes
-
     now = timezone.now()
     rows = [
         PendingRecompute(kind=kind, object_id=pk, since=now, changed_at=now)
@@ -563,7 +563,7 @@ def recompute_request(*, seeker_ids: Sequence[int] = (), vacancy_ids: Sequence[i
         unique_fields=["kind", "object_id"],
         update_fields=["changed_at"],
     )
-    drain_recomputes.delay_on_commit()
+    enqueue(DRAIN_TASK)
 
 
 def _claimable(now) -> Q:

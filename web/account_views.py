@@ -66,7 +66,7 @@ def _signup_errors(errors: dict[str, str], post) -> dict[str, str]:
 
 def signup(request):
     """Sign up as a jobseeker, then go to the new profile signed in."""
-    from api.seekers import RegisterSerializer
+    from seekers.serializers import RegisterSerializer
     from seekers.services import seeker_register
 
     if request.user.is_authenticated:

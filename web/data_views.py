@@ -15,7 +15,7 @@ def download(request):
     returns the file."""
     if request.method != "POST":
         return render(request, "web/download.html")
-    from api.seekers import export_for
+    from seekers.export import export_for
 
     response = JsonResponse(export_for(request), json_dumps_params={"indent": 2})
     stamp = timezone.localdate().isoformat()

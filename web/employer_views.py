@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
-from api.employers import VacancySerializer
 from employers import services
 from employers.models import ContractType, Vacancy, VacancyStatus
 from employers.selectors import (
@@ -24,10 +23,11 @@ from employers.selectors import (
     employer_list_for,
     vacancy_writable_for,
 )
+from employers.serializers import VacancySerializer
 from employers.wages import wage_floor
 from jobmatch.errors import DomainError
+from web.decorators import for_roles
 from web.forms import domain_errors, skill_items, validate
-from web.views import for_roles
 
 # The form's fields in page order (the error summary follows it), as its messages name them.
 LABELS = {

@@ -28,9 +28,10 @@ from placements.selectors import placement_list_for
 from seekers.access import access_seeker
 from seekers.models import SeekerProfile, TravelMode
 from seekers.selectors import seeker_editable_for
+from web.decorators import for_roles
 from web.forms import domain_errors, validate
 from web.placement_views import action_links
-from web.views import for_roles, profile_page
+from web.views import profile_page
 
 MATCHES_PER_PAGE = 10
 

@@ -19,8 +19,8 @@ from placements import services, workflow
 from placements.access import access_placement
 from placements.models import DeclineReason, Placement
 from placements.selectors import identity_hidden
+from web.decorators import for_roles
 from web.forms import domain_errors, safe_next, validate
-from web.views import for_roles
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,9 @@ API (so the same visibility applies: out of scope is a 404), and renders; no bus
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,6 +28,7 @@ from placements.reporting import outcomes_report
 from placements.selectors import caseload_for
 from seekers.models import SeekerProfile
 from seekers.services import STAFF_ONLY_FIELDS
+from web.decorators import for_roles
 
 HOME_BY_ROLE = {
     Role.SEEKER: "web-matches",
@@ -37,22 +36,6 @@ HOME_BY_ROLE = {
     Role.EMPLOYER: "web-vacancies",
     Role.COMMISSIONER: "web-report",
 }
-
-
-def for_roles(*roles: str):
-    """Let only these roles (and staff) in; anyone else signed in gets a 403."""
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not (request.user.is_staff or request.user.role in roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 @login_required
@@ -237,9 +220,9 @@ def profile_page(request, seeker: SeekerProfile):
     ``seekers/{id}/`` and saved by the same service: the seeker's own page, or their mentor's
     (or an admin's) page with them, which also sets the benefit group and registration date as
     the API lets a mentor. Precondition: the caller may edit this profile."""
-    from api.seekers import SeekerProfileSerializer
     from matching.texts import skills_offered
     from seekers.models import BenefitGroup
+    from seekers.serializers import SeekerProfileSerializer
     from seekers.services import seeker_profile_update
     from web.forms import domain_errors, validate
 

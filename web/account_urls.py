@@ -1,3 +1,5 @@
+"""The account pages under ``accounts/``: sign in and out, sign up, passwords."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 

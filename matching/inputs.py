@@ -1,4 +1,5 @@
-"""Serializer fields shared by the API: postcodes and skills, with errors a person can act on."""
+"""Fields for what people type about matching (postcodes, skills, job titles), with errors a
+person can act on; the serializers of the apps, read by the API and the pages, use them."""
 
 from __future__ import annotations
 
