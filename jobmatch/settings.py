@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "placements",
     "api",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

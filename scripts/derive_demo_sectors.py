@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive ``employers/data/demo_sectors.json``: the sector map the demo seeder uses.
+"""Derive ``demo/data/demo_sectors.json``: the sector map the demo seeder uses.
 
 The demo town is Barnsley. For each sector this script holds a small, hand-written
 spec (job titles, fictional employer names, rough shares, wages, hours, contract
@@ -43,7 +43,7 @@ DATA_DIR = ROOT / "matching" / "data"
 ESCO_SKILLS = DATA_DIR / "esco_skills.csv.gz"
 ESCO_ALT_LABELS = DATA_DIR / "esco_skills_alt_labels.csv.gz"
 UK_LICENCES = DATA_DIR / "uk_licences.csv"
-OUTPUT = ROOT / "employers" / "data" / "demo_sectors.json"
+OUTPUT = ROOT / "demo" / "data" / "demo_sectors.json"
 
 # National Living Wage (21+) from 1 April 2026. Apprentice rates are applied by the seeder.
 NATIONAL_LIVING_WAGE_2026 = 12.71

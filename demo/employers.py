@@ -1,7 +1,7 @@
 """Demo data for employers and vacancies (never in production).
 
 Sectors, titles, skills and fictional employer names come from the committed map
-``employers/data/demo_sectors.json`` (made by ``scripts/derive_demo_sectors.py``).
+``demo/data/demo_sectors.json`` (made by ``scripts/derive_demo_sectors.py``).
 """
 
 from __future__ import annotations

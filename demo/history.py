@@ -59,6 +59,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role, User
+from demo.seekers import profile_values
 from employers.models import EmployerMember, Vacancy, VacancyStatus
 from placements import workflow
 from placements.models import (
@@ -74,7 +75,6 @@ from placements.models import (
 )
 from placements.outcomes import HARDER_TO_HELP
 from placements.services import CHECK_WEEKS
-from seekers.demo import profile_values
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
 

@@ -1,4 +1,4 @@
-"""The demo history (placements/demo.py) on the small town: every placement walks product.md's
+"""The demo history (demo/history.py) on the small town: every placement walks product.md's
 transition table, moved by the actor the table names; every start has its two checks; spells
 never overlap; seeding twice adds nothing; the town is complete, on real Barnsley postcodes."""
 
@@ -230,8 +230,8 @@ def test_seeding_again_adds_nothing(town, settings):
 
 
 def test_the_demo_jobseeker_gets_a_proposal_and_an_offer_from_their_matches(db, client):
+    from demo.history import seed_demo_seeker_placements
     from matching.services import matches_recompute_all
-    from placements.demo import seed_demo_seeker_placements
     from tests.conftest import make_user
     from tests.factories import (
         TOWN,

@@ -1,5 +1,5 @@
 """The demo seeding is refused on a real service. What it seeds is checked in
-tests/placements/test_demo_history.py, on one town seeded for the module."""
+tests/demo/test_history.py, on one town seeded for the module."""
 
 import pytest
 from django.core.management import CommandError, call_command

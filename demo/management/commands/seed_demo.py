@@ -12,14 +12,14 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from tqdm import tqdm
 
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_logins_ensure
 from accounts.models import Role, User
-from employers.demo import employer_accounts, seed_employers, seed_vacancies
+from demo.employers import employer_accounts, seed_employers, seed_vacancies
+from demo.history import seed_demo_seeker_placements, seed_history
+from demo.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_logins_ensure
+from demo.seekers import demo_seeker_profile_values, role_accounts, seed_seekers
 from employers.models import EmployerMember
 from matching.lookups import postcode_index
 from matching.services import matches_recompute_all
-from placements.demo import seed_demo_seeker_placements, seed_history
-from seekers.demo import demo_seeker_profile_values, role_accounts, seed_seekers
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
 

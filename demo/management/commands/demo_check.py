@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

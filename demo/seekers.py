@@ -1,7 +1,7 @@
 """Demo jobseekers, mentors and commissioners (never in production).
 
 Profiles draw their sector, skills and desired titles from the committed sector map
-``employers/data/demo_sectors.json``; skills are typed as a person would and read by the same
+``demo/data/demo_sectors.json``; skills are typed as a person would and read by the same
 normaliser as anyone's.
 """
 
@@ -11,7 +11,7 @@ import datetime as dt
 import random
 
 from accounts.models import User
-from employers.demo import demo_sectors, typed_skills, weighted
+from demo.employers import demo_sectors, typed_skills, weighted
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT
 
