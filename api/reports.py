@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from api.permissions import roles
-from placements.reporting import outcomes_report
+from outcomes.selectors import outcomes_report
 
 GROUPINGS = ("month", "quarter", "year")
 
@@ -56,7 +56,7 @@ class OutcomesReportView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
-        from placements.report import report_csv
+        from outcomes.report import report_csv
 
         body = outcomes_report(grouping=_grouping(request))
         if request.accepted_renderer.format == "csv":
@@ -76,7 +76,7 @@ class OutcomesChartView(APIView):
         responses={(200, "image/svg+xml"): OpenApiTypes.STR},
     )
     def get(self, request):
-        from placements.chart import outcomes_chart_svg
+        from outcomes.chart import outcomes_chart_svg
 
         svg = outcomes_chart_svg(outcomes_report(grouping=_grouping(request)))
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

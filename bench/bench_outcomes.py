@@ -36,10 +36,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from placements.outcomes import derive
-    from placements.report import build_report
     from tests.placements.test_outcomes import _town as outcome_town
     from tests.placements.test_report import town as report_town
+
+    from outcomes.report import build_report
+    from outcomes.rules import derive
 
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "

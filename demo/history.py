@@ -61,6 +61,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from demo.seekers import profile_values
 from employers.models import EmployerMember, Vacancy, VacancyStatus
+from outcomes.rules import HARDER_TO_HELP
 from placements import workflow
 from placements.models import (
     OPEN_STATES,
@@ -73,7 +74,6 @@ from placements.models import (
     PlacementEvent,
     State,
 )
-from placements.outcomes import HARDER_TO_HELP
 from placements.services import CHECK_WEEKS
 from seekers.models import ConsentChange, SeekerProfile
 from seekers.services import CONSENT_STATEMENT

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "seekers",
     "matching",
     "placements",
+    "outcomes",
     "api",
     "web",
     "demo",

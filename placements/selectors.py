@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import Role, User
+from outcomes.rules import OVERDUE_AFTER_DAYS
 from placements.models import (
     OPEN_STATES,
     Evidence,
@@ -35,7 +36,6 @@ from placements.models import (
     PlacementEvent,
     State,
 )
-from placements.outcomes import OVERDUE_AFTER_DAYS
 from seekers.models import SeekerProfile
 
 STUCK_DAYS = 28  # product.md: a seeker is stuck after 28 days without progress

@@ -21,6 +21,7 @@ from employers.models import Vacancy, VacancyStatus
 from employers.selectors import vacancy_open_q
 from jobmatch.errors import Conflict, DomainError, Invalid, NotAllowed
 from matching.services import recompute_request
+from outcomes.rules import CHECK_WEEKS, checks_due
 from placements import workflow
 from placements.models import (
     OPEN_STATES,
@@ -31,7 +32,6 @@ from placements.models import (
     PlacementEvent,
     State,
 )
-from placements.outcomes import CHECK_WEEKS, checks_due
 from seekers.models import SeekerProfile
 
 

@@ -3,8 +3,8 @@
 
 The demo town is Barnsley. For each sector ``demo/data/demo_sectors_spec.json`` holds a
 small, hand-written spec (job titles, fictional employer names, rough shares, wages, hours,
-contract mix, what the jobs involve) and a list of skill *phrases chosen by a person*. Every phrase is resolved to
-a real taxonomy id by EXACT, case-insensitive match against:
+contract mix, what the jobs involve) and a list of skill *phrases chosen by a person*.
+Every phrase is resolved to a real taxonomy id by EXACT, case-insensitive match against:
 
 1. the UK licences list, label column          (``matching/data/uk_licences.csv``)
 2. ESCO v1.1.1 preferred labels                 (``matching/data/esco_skills.csv.gz``)

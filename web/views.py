@@ -24,7 +24,7 @@ from matching.selectors import (
     seeker_matches,
     vacancy_candidates,
 )
-from placements.reporting import outcomes_report
+from outcomes.selectors import outcomes_report
 from placements.selectors import caseload_for
 from seekers.models import SeekerProfile
 from seekers.services import STAFF_ONLY_FIELDS
@@ -153,7 +153,7 @@ def report(request):
     grouping = request.GET.get("grouping", "quarter")
     if grouping not in ("month", "quarter", "year"):
         grouping = "quarter"
-    from placements.chart import chart_data_table  # matplotlib loads with the report, not at start
+    from outcomes.chart import chart_data_table  # matplotlib loads with the report, not at start
 
     body = outcomes_report(grouping=grouping)
     return render(

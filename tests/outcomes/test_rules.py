@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from placements.outcomes import (
+from outcomes.rules import (
     BENEFIT_GROUPS,
     HARDER_TO_HELP,
     Check,

@@ -7,7 +7,7 @@ exact arithmetic (linear algebra, as if the counts were not rounded), then as an
 sees the tables (each published count only known to within its rounding, "<10" as 0 to 9,
 "[c]" as 10 or more) with an integer program per cell.
 
-The chart tests need matplotlib (in the lock); they import ``placements.chart`` inside the test.
+The chart tests need matplotlib (in the lock); they import ``outcomes.chart`` inside the test.
 """
 
 from __future__ import annotations
@@ -28,7 +28,16 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.stats import binomtest
 
-from placements.outcomes import (
+from outcomes.report import (
+    WP_GROUPS,
+    Relation,
+    build_report,
+    report_csv,
+    round_count,
+    suppress,
+    wilson_interval,
+)
+from outcomes.rules import (
     BENEFIT_GROUPS,
     Check,
     Measure,
@@ -37,15 +46,6 @@ from placements.outcomes import (
     Spell,
     checks_due,
     derive,
-)
-from placements.report import (
-    WP_GROUPS,
-    Relation,
-    build_report,
-    report_csv,
-    round_count,
-    suppress,
-    wilson_interval,
 )
 
 MEASURES = (
@@ -233,7 +233,7 @@ def test_work_programme_comparison_and_difference_interval():
 
 
 def test_shipped_mapping_is_product_md_s_table_and_traces_to_the_benchmarks():
-    from placements.report import work_programme_figures
+    from outcomes.report import work_programme_figures
 
     figures = {
         (f["group"], f["window_months"], f["role"]): f["rate_percent"]
@@ -661,7 +661,7 @@ def town_report():
 
 
 def test_chart_data_table_holds_only_published_rates_and_the_wp_lines(town_report):
-    from placements.chart import chart_data_table
+    from outcomes.chart import chart_data_table
 
     table = chart_data_table(town_report)
     points = [r for r in table if r["series"] == "jobmatch"]
@@ -692,7 +692,7 @@ def test_chart_data_table_holds_only_published_rates_and_the_wp_lines(town_repor
 
 
 def test_chart_is_accessible_deterministic_svg(town_report):
-    from placements.chart import outcomes_chart_svg
+    from outcomes.chart import outcomes_chart_svg
 
     svg = outcomes_chart_svg(town_report)
     assert svg == outcomes_chart_svg(town_report)
@@ -706,7 +706,7 @@ def test_chart_is_accessible_deterministic_svg(town_report):
 
 
 def test_chart_with_nothing_publishable_says_so():
-    from placements.chart import chart_data_table, outcomes_chart_svg
+    from outcomes.chart import chart_data_table, outcomes_chart_svg
 
     report = report_of(cohort("none", date(2022, 1, 1), {("outcome", "outcome"): 5}))
     assert chart_data_table(report) == []

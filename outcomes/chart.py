@@ -24,7 +24,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from placements.report import GROUP_LABELS, WINDOWS, WP_GROUPS
+from outcomes.report import GROUP_LABELS, WINDOWS, WP_GROUPS
 
 __all__ = ["DEFAULT_GROUPS", "chart_data_table", "outcomes_chart_svg"]
 

@@ -1,4 +1,4 @@
-"""Feed the plain-Python outcome rules (``outcomes.py``) and report (``report.py``) from the
+"""Feed the plain-Python outcome rules (``rules.py``) and report (``report.py``) from the
 database: one query per kind of row, converted once. No person is identified in the output."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from placements import outcomes, report
+from outcomes import report
+from outcomes import rules as outcomes
 from placements.models import OutcomeCheck, OutsideJob, Placement, State
 from seekers.models import SeekerProfile
 

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from placements.reporting import outcomes_report
+from outcomes.selectors import outcomes_report
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--grouping", choices=["month", "quarter", "year"], default="quarter")
 
     def handle(self, *args, format, grouping, **options):
-        from placements.report import report_csv
+        from outcomes.report import report_csv
 
         body = outcomes_report(grouping=grouping)
         if format == "json":

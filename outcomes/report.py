@@ -1,7 +1,7 @@
 """The commissioners' outcomes report: cohort rates, Wilson intervals, the Work Programme beside
 them, and product.md's publication rules (plain Python, no Django).
 
-``build_report`` counts the ``SeekerOutcome`` records that ``placements.outcomes.derive`` made,
+``build_report`` counts the ``SeekerOutcome`` records that ``outcomes.rules.derive`` made,
 by registration cohort (month, quarter or year of ``registered_on``) and benefit group, adds two
 aggregate rows per cohort (``wp_groups``: the groups that have a Work Programme figure, which is
 what product.md compares the whole-programme rate with; ``all``: every group), then publishes:
@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from placements.outcomes import BENEFIT_GROUPS, Seeker, SeekerOutcome, add_months
+from outcomes.rules import BENEFIT_GROUPS, Seeker, SeekerOutcome, add_months
 
 if TYPE_CHECKING:  # SciPy loads where the suppression check needs it, not at every start
     from scipy import sparse
