@@ -1,4 +1,4 @@
-"""Benchmark the matching engine (matching/engine/) against the targets of issue 4.
+"""Benchmark the matching engine (matching/engine/) against its speed and memory targets.
 
 Run from the repository root:  python bench/bench_engine.py [--quick]
 

@@ -10,7 +10,7 @@ outcome report, the mentors' caseloads and the employers' placement lists have s
   years with more in the earlier years (people who joined recently are mostly still active). They
   have left every caseload (``mentor`` is empty), but their history names the mentor they had then.
 * **Journeys** for past and active seekers: search periods with applications (placements), each a
-  legal path through product.md's transition table with one ``PlacementEvent`` per move, made by
+  legal path through the transition table with one ``PlacementEvent`` per move, made by
   the actor the table names (the seeker, their mentor, a member of the vacancy's employer, an
   admin standing in for a missing mentor at a start, or ``None`` for the system's own closures),
   at plausible times after registration; a period may end in a start (through a placement or an
@@ -28,7 +28,7 @@ size (seed 2026) about a third of the cohorts with a complete 24-month window re
 within it (headline): 34 to 39% in ``jsa_18_24``, ``jsa_25_plus``, ``uc_searching`` and ``none``,
 about 19% in ``esa_new`` and 9% in ``esa_ex_ib``. ``uc_health`` (about 30%) is only a little lower
 than the others: it is 16% of registrations, and its quarterly cohorts (about 80 people) need some
-20 outcomes each for the report to publish their rates, as issue 5 asks; its threshold is also 13
+20 outcomes each for the report to publish their rates; its threshold is also 13
 weeks, not 26. Active seekers (still looking, or in work and still supported) have found work less
 often than those who have left. Monthly cohorts of all groups publish their 12- and 24-month
 rates; quarterly cohorts of ``uc_searching``, ``uc_health`` and ``none`` their 24-month rates.

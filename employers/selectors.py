@@ -1,4 +1,4 @@
-"""Reads that encode who may see which employers and vacancies (product.md, "Who sees what")."""
+"""Reads that encode who may see which employers and vacancies (docs/rules/visibility.md)."""
 
 from __future__ import annotations
 

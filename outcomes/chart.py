@@ -28,7 +28,7 @@ from outcomes.report import GROUP_LABELS, WINDOWS, WP_GROUPS
 
 __all__ = ["DEFAULT_GROUPS", "chart_data_table", "outcomes_chart_svg"]
 
-# The groups drawn unless told otherwise: those with a Work Programme line (product.md's mapping).
+# The groups drawn unless told otherwise: those with a Work Programme line (the mapping).
 DEFAULT_GROUPS: Final = ("wp_groups", *WP_GROUPS)
 # Colour-blind-safe palette (Okabe and Ito, 2008), one colour per group, in ROW_GROUPS order.
 PALETTE: Final = {

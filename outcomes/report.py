@@ -1,10 +1,11 @@
 """The commissioners' outcomes report: cohort rates, Wilson intervals, the Work Programme beside
-them, and product.md's publication rules (plain Python, no Django).
+them, and the publication rules (plain Python, no Django).
 
 ``build_report`` counts the ``SeekerOutcome`` records that ``outcomes.rules.derive`` made,
 by registration cohort (month, quarter or year of ``registered_on``) and benefit group, adds two
 aggregate rows per cohort (``wp_groups``: the groups that have a Work Programme figure, which is
-what product.md compares the whole-programme rate with; ``all``: every group), then publishes:
+what the whole-programme rate is compared with, docs/rules/outcomes.md; ``all``: every group),
+then publishes:
 
 * counts under 10 as "<10" and the rest rounded to the nearest 5;
 * rates and Wilson 95% intervals from the rounded counts, to whole percent, only where the
@@ -71,19 +72,19 @@ __all__ = [
 ]
 
 # --- Named numbers and where they come from ------------------------------------------------------
-# product.md "Publication rules": "counts under 10 are shown as "<10" and others rounded to the
-# nearest 5"; "shown only where ... the denominator is at least 30".
+# docs/rules/outcomes.md, "Publication": counts under 10 are shown as "<10" and others rounded
+# to the nearest 5; rates are shown only where the denominator is at least 30.
 SMALL_COUNT: Final = 10
 ROUND_TO: Final = 5
 MIN_DENOMINATOR: Final = 30
-# The two-sided 95% normal quantile, scipy.stats.norm.ppf(0.975) (product.md: "95% confidence
-# intervals"; issue 5: "Wilson 95% intervals").
+# The two-sided 95% normal quantile, scipy.stats.norm.ppf(0.975) (docs/rules/outcomes.md: Wilson
+# 95% intervals).
 Z_95: Final = 1.959963984540054
-# product.md "Cohort job outcome rate at N months (N = 12 and 24)".
+# docs/rules/outcomes.md "Cohort job outcome rate at N months (N = 12 and 24)".
 WINDOWS: Final = (12, 24)
-# product.md "Cohorts can be grouped by month, quarter or year".
+# docs/rules/outcomes.md "Cohorts can be grouped by month, quarter or year".
 GROUPINGS: Final = ("month", "quarter", "year")
-# product.md's mapping table: the whole-programme rate is compared with "all groups that have a
+# the mapping table: the whole-programme rate is compared with "all groups that have a
 # figure below", i.e. the groups with a Work Programme figure of their own.
 WP_GROUPS: Final = ("jsa_18_24", "jsa_25_plus", "esa_new", "esa_ex_ib")
 ROW_GROUPS: Final = (*BENEFIT_GROUPS, "wp_groups", "all")
@@ -98,7 +99,7 @@ GROUP_LABELS: Final = {
     "wp_groups": "Groups with a Work Programme figure (JSA and ESA groups)",
     "all": "All groups",
 }
-# How a withheld count is shown: product.md's "<10" for the small ones; the secondary ones are 10
+# How a withheld count is shown: the "<10" for the small ones; the secondary ones are 10
 # or more, so they get their own mark rather than a false "<10" (the ONS's "[c]", confidential).
 SHOWN_SMALL: Final = "<10"
 SHOWN_SECONDARY: Final = "[c]"
@@ -217,7 +218,7 @@ def _wp_rows() -> tuple[dict, ...]:
 
 
 def work_programme_figures() -> list[dict]:
-    """Return product.md's mapping of JobMatch groups to Work Programme figures, with sources."""
+    """Return the mapping of JobMatch groups to Work Programme figures, with sources."""
     figures = []
     for row in _wp_rows():
         figures.append(

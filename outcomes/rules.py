@@ -2,63 +2,9 @@
 
 One function, ``derive``, turns a town's seekers, spells (placements in work and outside jobs)
 and outcome checks into each seeker's weeks in work, job outcome and status within 12 and 24
-months, exactly as ``product.md`` ("Domain terms") defines them. Nothing here is typed in by a
-person: change a spell or a check and the outcome follows. The date is an argument (``as_of``),
-so a report for a past date can be rebuilt: a check recorded after ``as_of`` is treated as not yet
-recorded, and a spell that starts after it is ignored.
-
-The rules, quoting product.md, and the readings taken where it is silent:
-
-* Checks: "a start creates checks due at 13 and 26 weeks" (``checks_due``: start + 91 and + 182
-  days). "A check still unrecorded 28 days after it is due counts as ``unknown``": from the day
-  ``due + 28`` on. Before that it is *pending* (not yet known, not yet unknown). A spell fed in
-  with no checks at all is given its two checks, unrecorded, so a missing row reads as pending
-  or overdue and never as "not in work".
-* Weeks in work are "summed over spells (placements and outside jobs), each from its start to its
-  end or, while open, to the last check that found the person in work; counted between
-  ``registered_on`` and ``registered_on`` + 24 months". Days are date differences: a spell covers
-  the days ``start <= day < stop``, so a spell from 1 March to 31 May is 91 days, 13 weeks, and a
-  13-week check found in work (due on start + 91) vouches for exactly 13 weeks. The window is
-  ``registered_on <= day < registered_on + 24 months`` (a month added to the 31st falls on the
-  month's last day). Overlapping spells count each day once (the union of days), since a person
-  in two jobs at once is not in work twice.
-* "The headline counts only checks with ``mentor_verified`` or ``employer_confirmed`` evidence; a
-  rate that also counts ``self_reported`` is shown beside it." Both are computed (``headline`` and
-  ``inclusive``). A recorded check without evidence counts as ``self_reported`` (the weakest
-  kind): in the inclusive measure, never in the headline.
-* Reading: an ENDED spell counts from its start to its recorded end whatever its checks say. The
-  definition only reaches for checks "while open"; the end is itself a recorded fact (a placement
-  transition with who and when, or a mentor's record of an outside job), and the Work Programme
-  paid on job start and end dates validated against records, not on interim calls. So evidence
-  standards differ only for open spells. A spell whose end is after ``as_of`` is open on
-  ``as_of``.
-* Reading: a check vouches for the days up to its due date, or up to the day it was recorded if
-  that came first: a check cannot vouch for days that had not happened when it was recorded. A
-  late check (recorded after its due date) still vouches up to its due date, which is the
-  question it answers.
-* Job outcome: "weeks in work reach 13 (harder-to-help: ``esa_new``, ``esa_ex_ib``,
-  ``uc_health``) or 26 (others); the outcome date is the day the total reaches it": the day after
-  the 91st (or 182nd) counted day, so one unbroken spell gives ``start + 91``, the 13-week check's
-  due date. The group at registration decides the threshold.
-* Status within N months (12, 24), for each evidence standard:
-  ``outcome`` when the outcome date is on or before ``registered_on + N months``; otherwise
-  ``pending`` while that date is after ``as_of`` (the window is still running); otherwise
-  ``unknown`` when an outcome within the window cannot be ruled out, precisely: it would have been
-  reached by ``registered_on + N months`` if every check that is unknown, overdue or pending (and,
-  for the headline, every in-work check without verified evidence) had found the person in work
-  with verified evidence; otherwise ``no_outcome``. This is product.md's "unknown is not
-  unemployed" made exact: a missing check only makes a seeker unknown when it could have decided
-  the outcome. Reports count unknown as no outcome in the headline rate.
-* Reading: a job start within N months is a spell starting on or after ``registered_on`` and
-  before ``registered_on + N months``. A seeker's start kind is ``placement`` if any start in the
-  window was a placement, else ``outside`` (so the two kinds add up to the seekers who started).
-* Reading: the outcome is carried by the spell in progress on the last day counted (the day before
-  the outcome date); if two overlap, by the one that started first (then the lower id, as text).
-* Hours at a check are kept but not used: product.md sets no minimum hours for an outcome.
-
-The Work Programme's published measures are shares of a referral cohort (everyone referred,
-started or not) with a job outcome within 12 or 24 months of referral, counting any job, after 13
-weeks (ESA groups) or 26 weeks (JSA groups) in work; the readings above keep to that.
+months, as ``docs/rules/outcomes.md`` defines them, with the readings it lists where the
+definitions are silent. Nothing here is typed in by a person: change a spell or a check and the
+outcome follows. The date is an argument (``as_of``), so a report for a past date can be rebuilt.
 
 Trade-off: plain Python over small per-seeker lists, not numpy. A seeker has a handful of spells,
 so sorting and merging them costs microseconds; a town (6,000 seekers, 10,000 spells) takes well
@@ -89,7 +35,7 @@ __all__ = [
     "threshold_weeks",
 ]
 
-# --- Named numbers, each from product.md ("Domain terms") ----------------------------------------
+# --- Named numbers, each from docs/rules/outcomes.md ("The terms") ------------------------------
 # "Checks": "a start creates checks due at 13 and 26 weeks".
 CHECK_WEEKS: Final = (13, 26)
 # "Checks": "a check still unrecorded 28 days after it is due counts as unknown".
@@ -428,7 +374,8 @@ def derive(
     """Return each seeker's weeks in work, outcome and statuses as of ``as_of``, by seeker id.
 
     Spells of seekers not given, and checks of spells not given, are ignored. Raises ValueError
-    on a benefit group, spell kind, result or evidence outside product.md's closed lists.
+    on a benefit group, spell kind, result or evidence outside the closed lists of
+    docs/rules/outcomes.md.
     """
     seekers, spells, checks = list(seekers), list(spells), list(checks)
     _validate(seekers, spells, checks)

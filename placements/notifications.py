@@ -86,7 +86,7 @@ def reminders_send(*, today: dt.date) -> int:
     employer). Return how many were new."""
     sent = 0
     week_ahead = today + dt.timedelta(days=7)
-    # Past 28 days overdue a check counts as unknown (product.md): reminding stops there.
+    # Past 28 days overdue a check counts as unknown (docs/rules/outcomes.md): reminders stop.
     give_up = today - dt.timedelta(days=OVERDUE_UNKNOWN_DAYS)
     checks = OutcomeCheck.objects.filter(
         result="", due_on__lte=week_ahead, due_on__gte=give_up

@@ -38,7 +38,7 @@ from placements.models import (
 )
 from seekers.models import SeekerProfile
 
-STUCK_DAYS = 28  # product.md: a seeker is stuck after 28 days without progress
+STUCK_DAYS = 28  # docs/rules/outcomes.md: a seeker is stuck after 28 days without progress
 OVERDUE_UNKNOWN_DAYS = OVERDUE_AFTER_DAYS  # one definition, in the outcome rules
 # An introduction answered within 10 days counts as answered; after 10 days without an answer
 # the employer is reminded (docs/rules/placements.md).
@@ -71,7 +71,7 @@ def identity_hidden(placement: Placement, user: User) -> bool:
 
 def employer_side(user: User) -> bool:
     """True for an employer's member (not an admin): they read placements through the employer
-    allow-list, which withholds what the seeker's side wrote (docs/visibility.md)."""
+    allow-list, which withholds what the seeker's side wrote (docs/rules/visibility.md)."""
     return getattr(user, "role", None) == Role.EMPLOYER and not user.is_staff
 
 

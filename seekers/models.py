@@ -82,7 +82,7 @@ class SeekerProfile(models.Model):
     # Set by the system, a mentor or an admin; never by the seeker.
     benefit_group = models.CharField(max_length=16, choices=BenefitGroup.choices, blank=True)
     # The group when first recorded: it decides the outcome threshold and the report row, even if
-    # ``benefit_group`` changes later (product.md).
+    # ``benefit_group`` changes later (docs/rules/outcomes.md).
     registration_benefit_group = models.CharField(
         max_length=16, choices=BenefitGroup.choices, blank=True, editable=False
     )

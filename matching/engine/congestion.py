@@ -9,8 +9,8 @@ Two parts, both multiplying the fit into the ``adjusted`` score that orders ``ra
    by sqrt(capacity / demand), where demand is how many seekers have the vacancy in their first
    ``SHOWN_PER_SEEKER`` before any adjustment: the more over-subscribed, the further it moves
    down the lists of those left over (never below ``CROWDED_FLOOR``, never out of the list). The
-   greedy walk is what measurements.md found within 1.4% of the exact assignment's optimum at
-   half its cost; it is deterministic (ties: seeker id, then the seeker's fit order).
+   greedy walk stands in for an exact assignment, which would cost far more on every run; it is
+   deterministic (ties: seeker id, then the seeker's fit order).
 The trade-off: a seeker may see a slightly worse fit first so that a vacancy with one position is
 not the first suggestion of five hundred people; ``metrics.py`` measures what that costs in mean
 fit and gains in exposure. Candidates (vacancy -> seekers) are ranked by fit alone.

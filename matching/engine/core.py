@@ -52,7 +52,7 @@ __all__ = [
     "warm_up",
 ]
 
-CELL_M = 5000.0  # grid cell side: measurements.md found 5 km buckets fastest for town and city
+CELL_M = 5000.0  # grid cell side: 5 km buckets; the bench's town and city figures are with it
 BLOCK = 32  # seekers per block; threads take interleaved blocks, which evens out dense areas
 DEFAULT_CHUNK = 8192  # seekers per call of the compiled loop (one progress step)
 REACH_SLACK_M = 1.0  # the grid prune may keep a pair up to a metre beyond reach: minutes decide

@@ -1,4 +1,5 @@
-"""How evenly the matches spread over vacancies, with and without congestion (issue 4, item 6).
+"""How evenly the matches spread over vacancies, with and without congestion (the trade-off of
+``congestion.py``).
 
 Exposure of a vacancy = the number of seekers who have it in their top N (N = 10). From one
 ``MatchResult`` this reports, for the ranking by fit alone and for the congestion-adjusted rank:

@@ -1,7 +1,8 @@
 """Travel: straight-line distance on the British National Grid and estimated minutes per mode.
 
-Distance is Euclidean on grid eastings/northings (within Great Britain well under 1% off the
-geodesic at commuting distances: measurements.md). Minutes are an estimate from that distance:
+Distance is Euclidean on grid eastings/northings (the grid is a metric projection: at
+commuting distances within Great Britain it is very close to the distance on the ground).
+Minutes are an estimate from that distance:
 ``overhead + km * detour / speed * 60`` per mode, with the numbers in ``weights.py``. Anything
 that gives minutes behind ``TravelTimes`` (a real router, say) can replace it for explanations;
 the batch engine compiles the estimate's linear coefficients into its scoring loop and refuses

@@ -3,8 +3,8 @@
 The fit of a seeker to a vacancy is a weighted sum of three parts, each in [0, 1] (skills,
 occupation by title words and text meaning, travel), scaled down when essential skills are
 missing; ``rank`` then adjusts the fit for congestion. The weights are set by hand, not
-learned: JobMatch has no outcome data yet. When the placements issue supplies outcomes (starts,
-13- and 26-week checks), fit these same parts to them (a logistic regression is enough) and
+learned: JobMatch has no outcome data yet. When outcomes accumulate (starts, 13- and
+26-week checks), fit these same parts to them (a logistic regression is enough) and
 replace the numbers. Any change here changes scores: bump ENGINE_VERSION with it, so stored
 match rows say which rules made them.
 """
@@ -15,7 +15,7 @@ from typing import Final
 
 ENGINE_VERSION: Final = "engine-1.3"  # 1.3: families of occupations and of skills (kin)
 
-# --- The fit (issue 4, "What the engine computes" 1-5) -------------------------------------------
+# --- The fit (docs/rules/matching.md, "The fit") ------------------------------------------------
 # Skills carry most of the fit: they are what the vacancy asks for and what the seeker says they
 # can do. Occupation (desired title against vacancy title) is the second signal: it catches "HGV
 # class 1 driver" against "LGV C+E driver" when the skill lists are thin. Travel is a small
@@ -96,7 +96,7 @@ def no_skills_scale(use_occupations: bool) -> float:
     return 1.0 / (w_occ + w_travel)
 
 
-# --- Travel estimates (issue 4, item 3; product.md "Travel") --------------------------------------
+# --- Travel estimates (docs/rules/matching.md) ---------------------------------------------------
 # minutes = overhead + straight-line km * detour / speed * 60. No road or timetable data is
 # available offline, so these are estimates and every reason says so.
 #   detour: straight-line to network distance. Road circuity in Britain is usually quoted around
@@ -113,7 +113,7 @@ TRAVEL_DETOUR: Final = {"walk": 1.3, "cycle": 1.3, "public_transport": 1.4, "car
 TRAVEL_SPEED_KMH: Final = {"walk": 4.8, "cycle": 16.0, "public_transport": 18.0, "car": 40.0}
 TRAVEL_OVERHEAD_MIN: Final = {"walk": 0.0, "cycle": 2.0, "public_transport": 10.0, "car": 5.0}
 
-# --- Congestion (issue 4, item 6) -----------------------------------------------------------------
+# --- Congestion (docs/rules/matching.md, "The order people see") --------------------------------
 # Static part, from plain inputs. les-emplois orders employers by recent applications divided by
 # max(open positions, 1), fewest first (gip-inclusion/les-emplois,
 # docs/logique-metier/02-organisations.md, "Score de Candidature Calculé"). We keep fit in charge
@@ -124,17 +124,17 @@ APPLICATIONS_WEIGHT: Final = 0.05
 # employer who never answers keeps half, so a strong fit is still shown. Hand-set.
 ANSWER_RATE_FLOOR: Final = 0.5
 
-# Capacity-aware part, over the top-k graph (measurements.md: greedy reached 98.6% of the exact
-# assignment's optimum in half the time). Going down the seekers' top-k pairs from the highest
-# adjusted fit, each seeker is "allocated" up to SHOWN_PER_SEEKER vacancies and each vacancy up to
-# SHOWN_PER_POSITION seekers per position left. A pair left over (the vacancy already has that
-# many people who fit it as well or better) is multiplied by sqrt(capacity / demand), demand being
-# how many seekers have it in their first SHOWN_PER_SEEKER: twice over-subscribed costs 29%, four
-# times 50%, never more than down to CROWDED_FLOOR. It moves down the seeker's list, not out of
-# it. SHOWN_PER_SEEKER is the first page of matches (and the top 10 of the exposure report); the
-# others are hand-set starting points, to tune with the metrics report (share of vacancies shown,
-# Gini of exposure, mean fit) on the demo town. On bench-town (bench/synthetic.py) a sweep gave,
-# by fit alone -> with congestion: Gini 0.74 -> 0.47 / 0.52 / 0.58 and mean fit shown 0.211 ->
+# Capacity-aware part, over the top-k graph (a greedy walk: deterministic, and close to what an
+# exact assignment would give at a fraction of its cost). Going down the seekers' top-k pairs from
+# the highest adjusted fit, each seeker is "allocated" up to SHOWN_PER_SEEKER vacancies and each
+# vacancy up to SHOWN_PER_POSITION seekers per position left. A pair left over (the vacancy already
+# has that many people who fit it as well or better) is multiplied by sqrt(capacity / demand),
+# demand being how many seekers have it in their first SHOWN_PER_SEEKER: twice over-subscribed costs
+# 29%, four times 50%, never more than down to CROWDED_FLOOR. It moves down the seeker's list, not
+# out of it. SHOWN_PER_SEEKER is the first page of matches (and the top 10 of the exposure report);
+# the others are hand-set starting points, to tune with the metrics report (share of vacancies
+# shown, Gini of exposure, mean fit) on the demo town. On bench-town (bench/synthetic.py) a sweep
+# gave, by fit alone -> with congestion: Gini 0.74 -> 0.47 / 0.52 / 0.58 and mean fit shown 0.211 ->
 # 0.175 / 0.181 / 0.187 for 10 / 20 / 40 per position (floor 0.25); a floor of 0.5 spreads less
 # (Gini 0.55-0.61) and costs less fit (0.193-0.196). 20 and 0.25 sit in the middle.
 SHOWN_PER_SEEKER: Final = 10
@@ -142,5 +142,6 @@ SHOWN_PER_POSITION: Final = 20
 CROWDED_FLOOR: Final = 0.25
 
 # --- Output --------------------------------------------------------------------------------------
-DEFAULT_K: Final = 50  # top k vacancies per seeker and candidates per vacancy (issue 4, item 7)
-EXPOSURE_TOP_N: Final = 10  # "in at least one seeker's top 10" (issue 4, item 6)
+# Top k vacancies per seeker and candidates per vacancy (docs/rules/matching.md).
+DEFAULT_K: Final = 50
+EXPOSURE_TOP_N: Final = 10  # "in at least one seeker's top 10" (metrics.py)

@@ -1,4 +1,4 @@
-"""Every cell of product.md's "Who sees what" table for the rows the domain builds.
+"""Every cell of the "Who sees what" table for the rows the domain builds.
 
 The cast: alice (seeker, on maya's caseload, consenting), sam (seeker, no mentor), bob (employer at
 Acme), maya (mentor of alice), cora (commissioner), root (admin). Acme has an open and a draft

@@ -1,4 +1,4 @@
-"""The demo history (demo/history.py) on the small town: every placement walks product.md's
+"""The demo history (demo/history.py) on the small town: every placement walks the
 transition table, moved by the actor the table names; every start has its two checks; spells
 never overlap; seeding twice adds nothing; the town is complete, on real Barnsley postcodes."""
 
@@ -25,7 +25,7 @@ from seekers.models import SeekerProfile
 
 pytestmark = pytest.mark.django_db
 
-# product.md, "Placement transitions", written out pair by pair ("" is a new placement).
+# docs/rules/placements.md, the table, written out pair by pair ("" is a new placement).
 BEFORE_IN_WORK = ["proposed", "seeker_accepted", "interview", "offered", "start_pending"]
 ALLOWED = {
     ("", "proposed"),

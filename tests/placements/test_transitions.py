@@ -1,4 +1,4 @@
-"""Every row of product.md's placement transition table, for every role: allowed, refused (403),
+"""Every row of the placement transition table, for every role: allowed, refused (403),
 out of scope (404) and illegal (409).
 
 The cast: alice (seeker, on maya's caseload), bob (employer at Acme, whose vacancy it is), maya
