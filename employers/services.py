@@ -15,7 +15,7 @@ from accounts.models import Role, User
 from employers.models import Employer, EmployerMember, Vacancy, VacancyStatus
 from employers.wages import wage_floor_message
 from jobmatch.errors import Conflict, Invalid
-from matching.lookups import PostcodeError, place_of
+from matching.lookups import place_fields
 from matching.services import recompute_request
 
 # What a person sets on a vacancy (its place follows from the postcode).
@@ -48,11 +48,7 @@ def vacancy_values(vacancy: Vacancy, data: dict[str, Any]) -> dict[str, Any]:
     if vacancy.pk and employer is not None and employer != vacancy.employer:
         raise Invalid("employer", "A vacancy cannot move employer; post a new one instead.")
     if "postcode" in values:
-        try:
-            place = place_of(values["postcode"])
-        except PostcodeError as error:
-            raise Invalid("postcode", str(error)) from None
-        values.update(postcode=place.postcode, easting=place.easting, northing=place.northing)
+        values.update(place_fields(values["postcode"]))
     status = values.get("status")
     if status is not None and status != vacancy.status and status not in SETTABLE_STATUSES:
         raise Invalid(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from jobmatch.errors import Invalid
 from matching.postcodes import Location, PostcodeError, load_index
 
 __all__ = [
@@ -44,6 +45,17 @@ def place_of(postcode: str | Location) -> Location:
     """Where a postcode is: one typed is located (``PostcodeError`` if it cannot be); a
     ``Location`` already found is taken as it is."""
     return postcode if isinstance(postcode, Location) else postcode_locate(postcode)
+
+
+def place_fields(postcode: str | Location) -> dict:
+    """The fields a profile or vacancy stores for a postcode: the postcode as written by the
+    index, its easting and northing. One that cannot be located raises ``Invalid`` on
+    ``postcode``, with the reason."""
+    try:
+        place = place_of(postcode)
+    except PostcodeError as error:
+        raise Invalid("postcode", str(error)) from None
+    return {"postcode": place.postcode, "easting": place.easting, "northing": place.northing}
 
 
 def _fold(text: str) -> str:

@@ -17,7 +17,7 @@ from accounts.access_log import access_log_record
 from accounts.models import Role, User
 from accounts.services import user_create
 from jobmatch.errors import DomainError, Invalid
-from matching.lookups import PostcodeError, place_of
+from matching.lookups import place_fields
 from matching.services import recompute_request
 from seekers.models import ConsentChange, SeekerProfile
 
@@ -75,11 +75,7 @@ def profile_values(seeker: SeekerProfile, data: dict[str, Any], *, by_self: bool
             "Only your mentor or an administrator can set these: " + ", ".join(refused) + ".",
         )
     if "postcode" in values:
-        try:
-            place = place_of(values["postcode"])
-        except PostcodeError as error:
-            raise Invalid("postcode", str(error)) from None
-        values.update(postcode=place.postcode, easting=place.easting, northing=place.northing)
+        values.update(place_fields(values["postcode"]))
     low = values.get("hours_min", seeker.hours_min)
     high = values.get("hours_max", seeker.hours_max)
     if low is not None and high is not None and low > high:
