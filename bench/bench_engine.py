@@ -186,7 +186,7 @@ def _in_reach_share(town, index, seed: int, n: int = 300) -> float:
 def _reasons_timing(result, seed: int, n: int = 300) -> float:
     """Return microseconds per pair to build the reasons of every kept match of ``n`` sampled
     seekers, as a recompute would (one builder, so vacancy vectors are shared)."""
-    from matching.engine.explain import ReasonBuilder
+    from matching.engine.reasons import ReasonBuilder
 
     rng = random.Random(seed)
     ids = rng.sample(sorted(result.seekers_by_id), min(n, len(result.seekers_by_id)))

@@ -2,7 +2,7 @@
 second process while this one writes.
 
 A full run on the demo town writes about 95,000 rows; building their reasons is plain Python
-(``engine.explain``), about as long as the database takes to store them. Done one after the
+(``engine.reasons``), about as long as the database takes to store them. Done one after the
 other, the two add up; here a forked child builds the next chunks' reasons while this process
 writes the current chunk, so they overlap. The child inherits the run's result (fork: nothing is
 copied up front) and sends back encoded JSON, so the rows are the same byte for byte as those
@@ -44,7 +44,7 @@ class RowReasons:
     TAIL = b"null}"  # how the pair's own reasons end: ``"congestion": null``, the last key
 
     def __init__(self, result: MatchResult):
-        from matching.engine.explain import ReasonBuilder
+        from matching.engine.reasons import ReasonBuilder
 
         self.builder = ReasonBuilder(result)
         self.own: dict[tuple[int, int], bytes] = {}

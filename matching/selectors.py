@@ -130,7 +130,7 @@ def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
     """
     from matching import adapter
     from matching.engine.core import MatchContext
-    from matching.engine.explain import explain
+    from matching.engine.reasons import pair_explanation
     from matching.engine.skillspace import SkillSpace
 
     space, congestion = incremental_basis()
@@ -142,7 +142,7 @@ def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
         use_occupations=True,
         labels=adapter.skill_labels([profile, vacancy]),
     )
-    return explain(
+    return pair_explanation(
         adapter.seeker_input(profile),
         adapter.vacancy_input(vacancy),
         context=context,

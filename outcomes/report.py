@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from outcomes.rules import BENEFIT_GROUPS, Seeker, SeekerOutcome, add_months
+from outcomes.rules import BENEFIT_GROUPS, Registration, SeekerOutcome, add_months
 
 if TYPE_CHECKING:  # SciPy loads where the suppression check needs it, not at every start
     from scipy import sparse
@@ -313,7 +313,7 @@ class _Table:
 
 
 def _build_table(
-    outcomes: Mapping[Hashable, SeekerOutcome], seekers: Iterable[Seeker], as_of: date
+    outcomes: Mapping[Hashable, SeekerOutcome], seekers: Iterable[Registration], as_of: date
 ) -> _Table:
     population = [seeker for seeker in seekers if seeker.registered_on <= as_of]
     registered_months = [s.registered_on.year * 12 + s.registered_on.month - 1 for s in population]
@@ -655,7 +655,7 @@ def _window(table, suppressed, period: _Period, group: str, months: int, as_of: 
 
 def build_report(
     outcomes: Mapping[Hashable, SeekerOutcome],
-    seekers: Iterable[Seeker],
+    seekers: Iterable[Registration],
     *,
     grouping: str,
     as_of: date,

@@ -25,7 +25,7 @@ __all__ = [
     "Check",
     "HARDER_TO_HELP",
     "Measure",
-    "Seeker",
+    "Registration",
     "SeekerOutcome",
     "Spell",
     "add_months",
@@ -73,7 +73,7 @@ STATUSES: Final = ("outcome", "no_outcome", "unknown", "pending")
 
 # --- Inputs --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Seeker:
+class Registration:
     """A jobseeker as the outcome rules see them: when they registered and their group then."""
 
     id: Hashable
@@ -215,7 +215,7 @@ def _vouches_to(check: Check, state: str) -> int:
     return min(check.due, check.recorded_on).toordinal()
 
 
-def _validate(seekers: list[Seeker], spells: list[Spell], checks: list[Check]) -> None:
+def _validate(seekers: list[Registration], spells: list[Spell], checks: list[Check]) -> None:
     for seeker in seekers:
         threshold_weeks(seeker.benefit_group)
     for spell in spells:
@@ -302,7 +302,7 @@ def _status(outcome: int | None, optimistic: int | None, window_end: int, as_of:
 
 
 def _derive_one(
-    seeker: Seeker, spells: list[Spell], checks_by_spell: dict, as_of: date
+    seeker: Registration, spells: list[Spell], checks_by_spell: dict, as_of: date
 ) -> SeekerOutcome:
     registered = seeker.registered_on.toordinal()
     window_ends = {n: add_months(seeker.registered_on, n).toordinal() for n in STATUS_WINDOWS}
@@ -365,7 +365,7 @@ def _derive_one(
 
 
 def derive(
-    seekers: Iterable[Seeker],
+    seekers: Iterable[Registration],
     spells: Iterable[Spell],
     checks: Iterable[Check],
     *,

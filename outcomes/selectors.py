@@ -16,7 +16,7 @@ from seekers.models import SeekerProfile
 def outcome_inputs(*, as_of: dt.date):
     """Return (seekers, spells, checks) as the outcome rules' plain dataclasses."""
     seekers = [
-        outcomes.Seeker(id=pk, registered_on=registered_on, benefit_group=group)
+        outcomes.Registration(id=pk, registered_on=registered_on, benefit_group=group)
         for pk, registered_on, group in SeekerProfile.objects.exclude(registration_benefit_group="")
         .filter(registered_on__lte=as_of)
         .values_list("pk", "registered_on", "registration_benefit_group")

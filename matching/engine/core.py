@@ -229,14 +229,14 @@ class VacancyIndex:
     def occupation_row(self, vacancy_id: int) -> sp.csr_matrix | None:
         return self.occupation_rows.get(vacancy_id)
 
-    def explain(
+    def pair_explanation(
         self, seeker: Seeker, vacancy_id: int, *, seeker_occupation_rows: sp.spmatrix | None = None
     ):
         """Explain one pair against any vacancy given to ``build`` (matchable or not), with this
-        index's context, occupation row and congestion inputs. See ``explain.explain``."""
-        from matching.engine.explain import explain
+        index's context, occupation row and congestion inputs. See ``reasons.pair_explanation``."""
+        from matching.engine.reasons import pair_explanation
 
-        return explain(
+        return pair_explanation(
             seeker,
             self.vacancies_by_id[vacancy_id],
             context=self.context,
@@ -415,14 +415,14 @@ class MatchResult:
     seeker_occupation_rows: dict[int, sp.csr_matrix] = field(default_factory=dict)
 
     def reasons(self, seeker_id: int, vacancy_id: int) -> dict:
-        """Return the reasons dict for a kept pair (either direction). See ``explain.py``."""
-        from matching.engine.explain import ReasonBuilder
+        """Return the reasons dict for a kept pair (either direction). See ``reasons.py``."""
+        from matching.engine.reasons import ReasonBuilder
 
         return ReasonBuilder(self).reasons(seeker_id, vacancy_id)
 
     def all_reasons(self) -> dict[tuple[int, int], dict]:
         """Return reasons for every kept pair of both directions, keyed (seeker id, vacancy id)."""
-        from matching.engine.explain import ReasonBuilder
+        from matching.engine.reasons import ReasonBuilder
 
         return ReasonBuilder(self).all()
 

@@ -445,7 +445,7 @@ class OccupationIndex:
             return 0.0
         return occupation_fit(self.title_matrix(seeker_titles), self.title_vector(vacancy_title))
 
-    def explain(
+    def contributions(
         self, seeker_titles: Sequence[str], vacancy_title: str, k: int = 3
     ) -> list[tuple[str, str, float]]:
         """The occupations behind a fit: ``[(occupation_id, preferred_label, contribution)]``

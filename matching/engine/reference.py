@@ -1,11 +1,10 @@
 """The fit of one pair in plain Python: the definition the compiled kernel must agree with.
 
-Three users: ``explain`` (why a pair is or is not a match), the tests' exhaustive brute-force
-reference, and the benchmark's per-pair baseline. It checks every constraint (it does not stop at
-the first failure, so an explanation can list them all) and computes each part of the fit with
-dict look-ups. Slow by design (a few microseconds a pair): never call it in a loop over all pairs
-outside tests and the benchmark.
-"""
+Three users: ``reasons.pair_explanation`` (why a pair is or is not a match), the tests' exhaustive
+brute-force reference, and the benchmark's per-pair baseline. It checks every constraint (it does
+not stop at the first failure, so an explanation can list them all) and computes each part of the
+fit with dict look-ups. Slow by design (a few microseconds a pair): never call it in a loop over
+all pairs outside tests and the benchmark. """
 
 from __future__ import annotations
 

@@ -1193,7 +1193,7 @@ class SkillTaxonomy:
         _label_i, _score, _accepted, _route, pool = self._results([norm])[0]
         return [self._entry(c, sc) for c, sc in pool[:n]]
 
-    def explain(self, phrase: str) -> dict:
+    def diagnose(self, phrase: str) -> dict:
         """Diagnostics for one phrase: best label (even if refused), score, accepted, route."""
         norm = normalise_text(phrase)
         if norm:

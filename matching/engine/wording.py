@@ -4,7 +4,7 @@ and the pair's places at read time. Stored rows keep numbers, not sentences, and
 third of their size. Plain Python, no imports: pages and the API use it without loading the
 engine.
 
-A pair as stored (``explain.ReasonBuilder.pair``): ``skills_matched`` as [key, label, essential],
+A pair as stored (``reasons.ReasonBuilder.pair``): ``skills_matched`` as [key, label, essential],
 ``skills_missing_essential`` and ``skills_missing_optional`` as [key, label], most important
 first; ``skills_near`` as [key, label]: the asked skills not held of whose family the seeker
 holds one (rows stored before engine-1.3 have none); ``remote``, ``distance_km``,

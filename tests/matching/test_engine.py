@@ -15,9 +15,9 @@ import scipy.sparse as sp
 
 from matching.engine import weights
 from matching.engine.core import MatchContext, VacancyIndex, match, match_all, match_seeker
-from matching.engine.explain import explain
 from matching.engine.metrics import exposure_report, gini
 from matching.engine.model import Congestion, Seeker, Vacancy, VacancyBasis
+from matching.engine.reasons import pair_explanation
 from matching.engine.skillspace import SkillSpace
 from matching.engine.travel import ESTIMATED_TRAVEL
 
@@ -88,7 +88,7 @@ def test_a_vacancy_too_far_is_excluded_with_its_reason():
     near, far = vacancy(1), vacancy(2, km_east=60.0)
     result = run([alice()], [near, far])
     assert vacancy_ids(result, 1) == [1]
-    why = explain(alice(), far, context=result.index.context)
+    why = pair_explanation(alice(), far, context=result.index.context)
     assert not why.is_match
     assert [f["code"] for f in why.failures] == ["too_far"]
     message = why.failures[0]["message"]
@@ -107,7 +107,7 @@ def test_remote_vacancies_match_regardless_of_distance_and_location():
     reasons = result.reasons(1, 1)
     assert reasons["remote"] is True and reasons["distance_km"] is None
     assert reasons["minutes_by_mode"] == {}
-    why = explain(homeless, vacancy(2), context=result.index.context)
+    why = pair_explanation(homeless, vacancy(2), context=result.index.context)
     assert [f["code"] for f in why.failures] == ["seeker_no_location"]
     assert why.reasons["help"].startswith("Add your postcode")
 
@@ -146,7 +146,7 @@ def test_each_hard_constraint_excludes_with_a_reason(changes, code, words):
     result = run([alice()], [vacancy(1), bad])
     assert vacancy_ids(result, 1) == [1]
     assert result.candidates.for_vacancy(2).seeker_id.tolist() == []
-    why = explain(alice(), bad, context=result.index.context)
+    why = pair_explanation(alice(), bad, context=result.index.context)
     assert [f["code"] for f in why.failures] == [code]
     assert words in why.failures[0]["message"]
     assert why.reasons["help"]
@@ -160,7 +160,7 @@ def test_a_vacancy_closing_today_is_still_open():
 def test_explain_lists_every_failed_constraint():
     bad = vacancy(2, km_east=80.0, hours_per_week=45.0, requires_driving_licence=True)
     space = SkillSpace.fit([alice()], [bad])
-    why = explain(alice(), bad, context=MatchContext(today=TODAY, skill_space=space))
+    why = pair_explanation(alice(), bad, context=MatchContext(today=TODAY, skill_space=space))
     assert [f["code"] for f in why.failures] == ["too_far", "hours", "licence"]
     assert why.fit is None and not why.is_match
 
@@ -186,7 +186,7 @@ def test_reasons_of_a_match_say_what_a_person_can_act_on():
 
 
 def test_rows_store_numbers_worded_at_read_as_the_run_words_them():
-    from matching.engine.explain import ReasonBuilder
+    from matching.engine.reasons import ReasonBuilder
     from matching.engine.wording import stored, worded
 
     job = vacancy(1, skills=("forklift", "warehouse", "first_aid", "typing"))
@@ -338,7 +338,7 @@ def test_a_job_that_is_merely_near_is_not_a_match():
             vacancy(2, skills=("hgv",), essential_skills=())]  # fmt: skip
     result = run([driver], jobs, seeker_occupations=seeker_occ, vacancy_occupations=vacancy_occ)
     assert vacancy_ids(result, 1) == [2]
-    why = explain(
+    why = pair_explanation(
         driver,
         jobs[0],
         context=result.index.context,
@@ -356,7 +356,7 @@ def test_too_little_in_common_never_suggests_a_skill_already_held():
     job = vacancy(1, skills=asked, essential_skills=())
     result = run([seeker], [job])
     assert vacancy_ids(result, 1) == []
-    why = explain(seeker, job, context=result.index.context)
+    why = pair_explanation(seeker, job, context=result.index.context)
     assert [f["code"] for f in why.failures] == ["nothing_in_common"]
     assert why.reasons["help"].startswith("Add the skill “k1”")  # not k0, which they hold
 
@@ -378,7 +378,7 @@ def test_a_seekers_occupation_fit_is_their_best_title():
     assert result.reasons(1, 1)["occupation_fit"] == 0.8
     one = match_seeker(driver, result.index, occupation_rows=titles)
     assert one.matches.fit.tolist() == result.matches.fit.tolist()
-    why = result.index.explain(driver, 1, seeker_occupation_rows=titles)
+    why = result.index.pair_explanation(driver, 1, seeker_occupation_rows=titles)
     assert why.is_match and why.reasons["occupation_fit"] == 0.8
 
 

@@ -127,10 +127,12 @@ def test_fit_matrix_is_max_over_seeker_titles(index):
 
 
 def test_explain_adds_up_to_fit(index):
-    parts = index.explain(["warehouse operative", "chef"], "picker packer")
+    parts = index.contributions(["warehouse operative", "chef"], "picker packer")
     assert parts and all(c > 0 for _, _, c in parts)
     assert {label for _, label, _ in parts} & {"warehouse worker", "warehouse order picker"}
-    total = sum(c for _, _, c in index.explain(["HGV class 1 driver"], "LGV C+E driver", k=99))
+    total = sum(
+        c for _, _, c in index.contributions(["HGV class 1 driver"], "LGV C+E driver", k=99)
+    )
     assert total == pytest.approx(index.fit(["HGV class 1 driver"], "LGV C+E driver"), abs=1e-4)
 
 

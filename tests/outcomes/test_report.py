@@ -41,7 +41,7 @@ from outcomes.rules import (
     BENEFIT_GROUPS,
     Check,
     Measure,
-    Seeker,
+    Registration,
     SeekerOutcome,
     Spell,
     checks_due,
@@ -115,7 +115,7 @@ def made(seeker_id, registered, group, *, s12, s24, kind="placement", inclusive=
     outcome = SeekerOutcome(
         seeker_id, group, registered, 26, headline, wide, frozenset(), frozenset(), 0, 0
     )
-    return Seeker(seeker_id, registered, group), outcome
+    return Registration(seeker_id, registered, group), outcome
 
 
 def cohort(group, registered_on, counts, *, start_id=0):
@@ -316,7 +316,7 @@ def town(seed: int, seekers: int, first: date, months: int, as_of: date):
     people, spells, checks = [], [], []
     for i in range(seekers):
         registered = first + timedelta(days=rng.randrange(months * 30))
-        people.append(Seeker(i, registered, rng.choices(BENEFIT_GROUPS, weights)[0]))
+        people.append(Registration(i, registered, rng.choices(BENEFIT_GROUPS, weights)[0]))
         for j in range(rng.choice([0, 0, 1, 1, 1, 2])):
             start = registered + timedelta(days=rng.randrange(600))
             if start > as_of:

@@ -16,7 +16,7 @@ from outcomes.rules import (
     BENEFIT_GROUPS,
     HARDER_TO_HELP,
     Check,
-    Seeker,
+    Registration,
     Spell,
     add_months,
     check_state,
@@ -38,7 +38,7 @@ def verified(spell_id, start, week, *, result="in_work", evidence="employer_conf
 
 def one(group, spells, checks=(), *, as_of=LATER, registered=REG):
     """Return the derived outcome of a single seeker (id 1)."""
-    seeker = Seeker(1, registered, group)
+    seeker = Registration(1, registered, group)
     return derive([seeker], spells, checks, as_of=as_of)[1]
 
 
@@ -323,14 +323,14 @@ def test_the_group_at_registration_decides_the_threshold():
 @pytest.mark.parametrize(
     "bad",
     [
-        {"seekers": [Seeker(1, REG, "jsa")]},
+        {"seekers": [Registration(1, REG, "jsa")]},
         {"spells": [Spell("x", 1, "job", REG, None)]},
         {"checks": [Check("x", REG, "employed")]},
         {"checks": [Check("x", REG, "in_work", "hearsay", REG)]},
     ],
 )
 def test_values_outside_the_closed_lists_are_refused(bad):
-    args = {"seekers": [Seeker(1, REG, "none")], "spells": [], "checks": []} | bad
+    args = {"seekers": [Registration(1, REG, "none")], "spells": [], "checks": []} | bad
     with pytest.raises(ValueError):
         derive(args["seekers"], args["spells"], args["checks"], as_of=LATER)
 
@@ -340,7 +340,7 @@ def _town(seed: int, seekers: int = 6000):
     people, spells, checks = [], [], []
     for i in range(seekers):
         registered = date(2021, 1, 1) + timedelta(days=rng.randrange(4 * 365))
-        people.append(Seeker(i, registered, rng.choice(BENEFIT_GROUPS)))
+        people.append(Registration(i, registered, rng.choice(BENEFIT_GROUPS)))
         for j in range(rng.choice([0, 1, 1, 2, 3])):
             start = registered + timedelta(days=rng.randrange(700))
             end = start + timedelta(days=rng.randrange(400)) if rng.random() < 0.6 else None

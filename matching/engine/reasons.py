@@ -28,7 +28,7 @@ from matching.engine.wording import MODE_LABELS, congestion_causes, congestion_m
 if TYPE_CHECKING:
     from matching.engine.core import MatchContext, MatchResult
 
-__all__ = ["Explanation", "ReasonBuilder", "explain"]
+__all__ = ["Explanation", "ReasonBuilder", "pair_explanation"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Explanation:
         }
 
 
-def explain(
+def pair_explanation(
     seeker: Seeker,
     vacancy: Vacancy,
     *,
