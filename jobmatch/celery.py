@@ -20,9 +20,7 @@ def _warm_up() -> None:
     import logging
     import time
 
-    from matching.engine.core import warm_up
-    from matching.engine.occupations import load_occupations
-    from matching.engine.skills import load_taxonomy
+    from matching.engine import load_occupations, load_taxonomy, warm_up
 
     began = time.process_time()
     warm_up()

@@ -10,7 +10,7 @@ application = get_wsgi_application()
 def _warm_skills() -> None:
     """Build the skills taxonomy (a few seconds) while the server starts, so the first skill
     suggestion someone asks for does not wait for it. Only servers import this module."""
-    from matching.engine.skills import load_taxonomy
+    from matching.engine import load_taxonomy
 
     load_taxonomy()
 

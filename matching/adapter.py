@@ -9,9 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from employers.models import Vacancy as VacancyRow
-from matching.engine import model as engine
-from matching.engine.occupations import load_occupations
-from matching.engine.skills import skill_key
+from matching import engine
+from matching.engine import load_occupations, skill_key
 from matching.texts import vacancy_text
 from seekers.models import SeekerProfile
 
@@ -74,8 +73,7 @@ def _occupation_rows(items: Sequence[tuple[str | None, str]], *, compute: bool) 
     """One row per (words, text) over ESCO occupations: the words' nearest occupations blended
     with what the text means (``matching.engine.meaning.blend``). A text whose meaning is not
     known yet (a request never embeds) keeps its words alone, and is not kept."""
-    from matching.engine.meaning import blend, row_width
-    from matching.engine.textmodel import normalise_text, text_key
+    from matching.engine import blend, normalise_text, row_width, text_key
     from matching.texts import text_meanings
 
     index = load_occupations()

@@ -91,7 +91,7 @@ def skills_understand(items: list, *, before: list[dict] | None = None) -> list[
 
     Raise ``SkillError`` for an id the taxonomy does not hold or an item of another shape.
     """
-    from matching.engine.skills import load_taxonomy, skill_key
+    from matching.engine import load_taxonomy, skill_key
 
     taxonomy = load_taxonomy()
     kept = {_fold(b.get("typed", "")): b for b in before or () if b.get("typed")}
@@ -168,6 +168,6 @@ def skills_understand(items: list, *, before: list[dict] | None = None) -> list[
 
 
 def skills_suggest(prefix: str, limit: int = 10) -> list[dict]:
-    from matching.engine.skills import load_taxonomy
+    from matching.engine import load_taxonomy
 
     return load_taxonomy().suggest(prefix, limit=limit)

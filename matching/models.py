@@ -72,7 +72,7 @@ class SeekerMatch(models.Model):
     def reasons_shown(self) -> dict:
         """The stored reasons, worded for this row's places now (needs the ``rank`` and
         ``fit_rank`` that ``seeker_matches`` annotates)."""
-        from matching.engine.wording import with_places
+        from matching.engine import with_places
 
         return with_places(self.reasons, rank=self.rank, fit_rank=self.fit_rank)
 
@@ -105,14 +105,14 @@ class Candidate(models.Model):
     @property
     def reasons_shown(self) -> dict:
         """The stored reasons, worded."""
-        from matching.engine.wording import worded
+        from matching.engine import worded
 
         return worded(self.reasons)
 
     def skills_named(self, which: str) -> list[str]:
         """The labels of the pair's ``which`` skills ("skills_matched",
         "skills_missing_essential"): the vacancy's words, never the seeker's."""
-        from matching.engine.wording import skill_labels
+        from matching.engine import skill_labels
 
         return skill_labels(self.reasons, which)
 

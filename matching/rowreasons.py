@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 import orjson
 
 from matching.bulk import NUMPY, JSONText
-from matching.engine.wording import stored
+from matching.engine import stored
 
 if TYPE_CHECKING:
-    from matching.engine.core import MatchResult
+    from matching.engine import MatchResult
 
 AHEAD_MIN_ROWS = 20_000  # rows to write below which a second process costs more than it saves
 AHEAD_CHUNKS = 2  # chunks built ahead of the one being written (bounds the memory held)
@@ -44,7 +44,7 @@ class RowReasons:
     TAIL = b"null}"  # how the pair's own reasons end: ``"congestion": null``, the last key
 
     def __init__(self, result: MatchResult):
-        from matching.engine.reasons import ReasonBuilder
+        from matching.engine import ReasonBuilder
 
         self.builder = ReasonBuilder(result)
         self.own: dict[tuple[int, int], bytes] = {}

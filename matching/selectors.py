@@ -12,13 +12,12 @@ from django.utils import timezone
 from accounts.models import Role, User
 from employers.models import Vacancy
 from employers.selectors import vacancy_open_q
-from matching.engine.model import Congestion
-from matching.engine.weights import DEFAULT_K
+from matching.engine import DEFAULT_K, Congestion
 from matching.models import Candidate, MatchRun, PendingRecompute, SeekerMatch
 from seekers.models import SeekerProfile
 
 if TYPE_CHECKING:  # scikit-learn loads where skill weights are used, not at start
-    from matching.engine.skillspace import SkillSpace
+    from matching.engine import SkillSpace
 
 
 def congestion_inputs() -> Congestion:
@@ -36,9 +35,7 @@ def incremental_basis() -> tuple[SkillSpace | None, Congestion]:
     engine version (None and live inputs if there is none), so incremental runs and
     explanations score as it did. A run of another version froze other keys (kin keys, say,
     which an older version did not weigh) and is not used."""
-    from matching.engine import weights
-    from matching.engine.model import VacancyBasis
-    from matching.engine.skillspace import SkillSpace
+    from matching.engine import SkillSpace, VacancyBasis, weights
 
     last = (
         MatchRun.objects.filter(kind=MatchRun.Kind.FULL, engine_version=weights.ENGINE_VERSION)
@@ -129,9 +126,7 @@ def match_explain(*, profile: SeekerProfile, vacancy: Vacancy, today):
     Returns the engine's ``Explanation``. Computed live, so it reflects the rows as they are now.
     """
     from matching import adapter
-    from matching.engine.core import MatchContext
-    from matching.engine.reasons import pair_explanation
-    from matching.engine.skillspace import SkillSpace
+    from matching.engine import MatchContext, SkillSpace, pair_explanation
 
     space, congestion = incremental_basis()
     if space is None:

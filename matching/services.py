@@ -26,9 +26,7 @@ from matching.selectors import congestion_inputs, incremental_basis
 from seekers.models import SeekerProfile
 
 if TYPE_CHECKING:  # the engine (numba, scikit-learn) loads where a recompute runs, not at start
-    from matching.engine.core import MatchResult
-    from matching.engine.model import Congestion
-    from matching.engine.skillspace import SkillSpace
+    from matching.engine import Congestion, MatchResult, SkillSpace
 
 
 # Active seekers and open vacancies as the engine reads them, kept per process and refreshed by
@@ -113,8 +111,7 @@ def _run(
     converted: dict | None = None,
 ) -> MatchResult:
     from matching import adapter
-    from matching.engine import weights
-    from matching.engine.core import match_all
+    from matching.engine import match_all, weights
 
     filled = _filled()
     title_rows, owner = adapter.seeker_occupations(profiles, compute=True)
@@ -339,7 +336,7 @@ def _record(
 
 
 def _full_basis(result: MatchResult) -> dict:
-    from matching.engine.metrics import exposure_report
+    from matching.engine import exposure_report
 
     congestion = result.index.congestion
     return dict(

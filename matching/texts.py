@@ -26,8 +26,7 @@ def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, d
     """Return {text key: {ESCO occupation id: weight}} for these texts (blank ones are left
     out). With ``compute`` (the worker), texts not stored yet are embedded and stored; without,
     they are simply missing, and the caller goes by the words alone."""
-    from matching.engine.meaning import MEANING_ID
-    from matching.engine.textmodel import normalise_text, text_key
+    from matching.engine import MEANING_ID, normalise_text, text_key
 
     wanted = {text_key(t): normalise_text(t) for t in texts if normalise_text(t)}
     todo = [k for k in wanted if k not in _KNOWN]
@@ -36,8 +35,7 @@ def text_meanings(texts: Iterable[str], *, compute: bool = False) -> dict[str, d
             _KNOWN[row.key] = row.occupations
         todo = [k for k in todo if k not in _KNOWN]
     if todo and compute:
-        from matching.engine.meaning import load_occupation_meaning
-        from matching.engine.textmodel import TextModelMissing, load_text_model
+        from matching.engine import TextModelMissing, load_occupation_meaning, load_text_model
 
         try:
             meaning = load_occupation_meaning(settings.CACHE_DIR)
@@ -66,8 +64,7 @@ def text_skills(texts: Iterable[str], *, compute: bool = False) -> dict[str, lis
     person who wrote it, as the skill normaliser reads each clause (in a worker, by meaning
     too). With ``compute`` (the worker) texts not read yet are read and stored; without, they
     are missing."""
-    from matching.engine.meaning import MEANING_ID
-    from matching.engine.textmodel import normalise_text, text_key
+    from matching.engine import MEANING_ID, normalise_text, text_key
 
     wanted = {text_key(t): normalise_text(t) for t in texts if normalise_text(t)}
     stored = dict(
@@ -95,8 +92,7 @@ def _skills_named(text: str) -> list[dict]:
     """Each clause as a phrase (any reading the normaliser accepts), and every run of two to
     four of its words that is a skill's label or alias as it stands ("You will need a DBS
     check" -> "DBS check"): a look-up, not a reading, since a text has a hundred such runs."""
-    from matching.engine.meaning import SUGGESTIONS, clauses
-    from matching.engine.skills import load_taxonomy
+    from matching.engine import SUGGESTIONS, clauses, load_taxonomy
 
     taxonomy = load_taxonomy()
     parts = clauses(text)
@@ -119,7 +115,7 @@ def _skills_named(text: str) -> list[dict]:
 def skills_offered(text: str, *, held: Iterable[dict] = ()) -> list[dict]:
     """The skills a text names that its writer does not list yet, as read by the worker (none
     before it has read the text): ``[{id, label, confidence}]``, best first."""
-    from matching.engine.textmodel import text_key
+    from matching.engine import text_key
 
     have = {item.get("id") for item in held if item.get("id")}
     found = text_skills([text]).get(text_key(text), [])

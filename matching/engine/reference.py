@@ -4,7 +4,7 @@ Three users: ``reasons.pair_explanation`` (why a pair is or is not a match), the
 brute-force reference, and the benchmark's per-pair baseline. It checks every constraint (it does
 not stop at the first failure, so an explanation can list them all) and computes each part of the
 fit with dict look-ups. Slow by design (a few microseconds a pair): never call it in a loop over
-all pairs outside tests and the benchmark. """
+all pairs outside tests and the benchmark."""
 
 from __future__ import annotations
 
