@@ -300,14 +300,16 @@ def child_one(seed: int, requests: int) -> None:
     from synthetic import make_town
 
     from matching.engine import core
+    from matching.engine.context import MatchContext
+    from matching.engine.index import VacancyIndex
     from matching.engine.skillspace import SkillSpace
 
     town = make_town(2_000, SCALES["city"][1], seed=seed)
     out = {"warm_up_s": core.warm_up()}
     t0 = time.perf_counter()
     space = SkillSpace.fit(town.seekers, town.vacancies)
-    context = core.MatchContext(today=town.today, skill_space=space, labels=town.labels)
-    index = core.VacancyIndex.build(
+    context = MatchContext(today=town.today, skill_space=space, labels=town.labels)
+    index = VacancyIndex.build(
         town.vacancies,
         context=context,
         occupations=town.vacancy_occupations,

@@ -6,7 +6,9 @@ it to that. The names load on first use, so importing the package costs nothing 
 engine is needed. Inside, one concern per module:
 
 - ``model``: the plain records (a seeker, a vacancy, congestion inputs, results);
-- ``core``: the batch (the vacancy index and ``match_all``), with ``kernel`` its compiled loop;
+- ``context``: what every score of a run depends on besides the pair;
+- ``index``: the vacancies that can be matched today, indexed for the compiled loop;
+- ``core``: the batch (``match_all``: both directions' top k), with ``kernel`` its compiled loop;
 - ``reasons`` and ``wording``: why a pair is or is not a match, and those reasons in words;
 - ``reference``: one pair's fit in plain Python, the definition the kernel must agree with;
 - ``congestion`` and ``metrics``: the order people see, and how evenly it spreads;
@@ -24,7 +26,7 @@ from importlib import import_module
 
 _EXPORTS = {
     # the batch and its records
-    "MatchContext": "core",
+    "MatchContext": "context",
     "MatchResult": "core",
     "match_all": "core",
     "warm_up": "core",

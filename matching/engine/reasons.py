@@ -26,7 +26,8 @@ from matching.engine.skillspace import kin_of
 from matching.engine.wording import MODE_LABELS, congestion_causes, congestion_message, shown
 
 if TYPE_CHECKING:
-    from matching.engine.core import MatchContext, MatchResult
+    from matching.engine.context import MatchContext
+    from matching.engine.core import MatchResult
 
 __all__ = ["Explanation", "ReasonBuilder", "pair_explanation"]
 

@@ -14,7 +14,9 @@ import pytest
 import scipy.sparse as sp
 
 from matching.engine import weights
-from matching.engine.core import MatchContext, VacancyIndex, match, match_all, match_seeker
+from matching.engine.context import MatchContext
+from matching.engine.core import match, match_all, match_seeker
+from matching.engine.index import VacancyIndex
 from matching.engine.metrics import exposure_report, gini
 from matching.engine.model import Congestion, Seeker, Vacancy, VacancyBasis
 from matching.engine.reasons import pair_explanation

@@ -16,13 +16,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from matching.engine.core import (
-    MatchContext,
-    VacancyIndex,
-    match,
-    match_all,
-    seekers_within_reach,
-)
+from matching.engine.context import MatchContext
+from matching.engine.core import match, match_all, seekers_within_reach
+from matching.engine.index import VacancyIndex
 from matching.engine.model import Congestion, Seeker, Vacancy
 from matching.engine.reference import brute_force_top_k
 from matching.engine.skillspace import SkillSpace
