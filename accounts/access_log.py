@@ -26,3 +26,11 @@ def access_log_record(
     ]
     AccessLogEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def access_log_change(*, actor: User, subject_id: int, channel: str, what: str) -> int:
+    """Record that ``actor`` changed the record of the seeker with user id ``subject_id``
+    (nothing when it is their own)."""
+    return access_log_record(
+        actor=actor, subject_ids=[subject_id], action="change", channel=channel, what=what
+    )

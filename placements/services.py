@@ -15,7 +15,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access_log import access_log_record
+from accounts.access_log import access_log_change
 from accounts.models import Role, User
 from employers.models import Vacancy, VacancyStatus
 from employers.selectors import vacancy_open_q
@@ -181,10 +181,9 @@ def _create(seeker, vacancy, *, state, by, channel, invited=False) -> Placement:
     )
     PlacementEvent.objects.create(placement=placement, from_state="", to_state=state, by=by)
     _notify_change(placement)
-    access_log_record(
+    access_log_change(
         actor=by,
-        subject_ids=[seeker.user_id],
-        action="change",
+        subject_id=seeker.user_id,
         channel=channel,
         what=f"placement {placement.pk}: {'invite' if invited else 'propose'}",
     )
@@ -312,10 +311,9 @@ def placement_act(
         )
     if spec.notifies:
         _notify_change(placement)
-    access_log_record(
+    access_log_change(
         actor=by,
-        subject_ids=[placement.seeker.user_id],
-        action="change",
+        subject_id=placement.seeker.user_id,
         channel=channel,
         what=f"placement {placement.pk}: {action}",
     )
@@ -456,10 +454,9 @@ def check_record(
         if check.placement_id
         else f"outside job {check.outside_job_id}"
     )
-    access_log_record(
+    access_log_change(
         actor=by,
-        subject_ids=[seeker.user_id],
-        action="change",
+        subject_id=seeker.user_id,
         channel=channel,
         what=f"{check.week}-week check of {job}",
     )
@@ -493,7 +490,5 @@ def outside_job_record(
     _checks_create(outside_job=job, start=start_date)
     for other in Placement.objects.select_for_update().filter(seeker=seeker, state__in=OPEN_STATES):
         _close(other, "close-started-elsewhere", f"started work elsewhere ({employer_name})")
-    access_log_record(
-        actor=by, subject_ids=[seeker.user_id], action="change", channel=channel, what="outside job"
-    )
+    access_log_change(actor=by, subject_id=seeker.user_id, channel=channel, what="outside job")
     return job

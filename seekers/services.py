@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access_log import access_log_record
+from accounts.access_log import access_log_change
 from accounts.models import Role, User
 from accounts.services import user_create
 from jobmatch.errors import DomainError, Invalid
@@ -149,13 +149,8 @@ def seeker_profile_update(
         _consent_record(seeker=seeker, share=seeker.share_with_employers, by=by)
     if MATCHING_FIELDS.intersection(changed):
         recompute_request(seeker_ids=[seeker.pk])
-    access_log_record(
-        actor=by,
-        subject_ids=[seeker.user_id],
-        action="change",
-        channel=channel,
-        what="profile: " + ", ".join(sorted(changed)),
-    )
+    what = "profile: " + ", ".join(sorted(changed))
+    access_log_change(actor=by, subject_id=seeker.user_id, channel=channel, what=what)
     return seeker
 
 
@@ -168,10 +163,9 @@ def seeker_assign_mentor(
         raise DomainError(f"{mentor.username} is not a mentor account.")
     seeker.mentor = mentor
     seeker.save(update_fields=["mentor", "updated_at"])
-    access_log_record(
+    access_log_change(
         actor=by,
-        subject_ids=[seeker.user_id],
-        action="change",
+        subject_id=seeker.user_id,
         channel=channel,
         what=f"mentor: {mentor.username if mentor else 'none'}",
     )
