@@ -44,11 +44,13 @@ class EmployerAdmin(admin.ModelAdmin):
             data = member_form.cleaned_data
             if not data or (not member_form.has_changed() and not data.get("DELETE")):
                 continue
-            if data.get("DELETE"):
-                if member_form.instance.pk:
-                    services.employer_member_remove(member=member_form.instance)
-                    formset.deleted_objects.append(member_form.instance)
-            else:
+            stored = EmployerMember.objects.filter(pk=member_form.instance.pk).first()
+            if data.get("DELETE") or (stored is not None and stored.user_id != data["user"].pk):
+                # Deleted, or the row now names someone else: the one it named leaves.
+                if stored is not None:
+                    services.employer_member_remove(member=stored)
+                    formset.deleted_objects.append(stored)
+            if not data.get("DELETE"):
                 member = services.employer_member_add(employer=form.instance, user=data["user"])
                 formset.new_objects.append(member)
 
@@ -70,7 +72,7 @@ class VacancyAdmin(ServiceAdmin):
         "created_by",
     )
 
-    def check_rules(self, stored, changed):
+    def check_rules(self, request, stored, changed):
         services.vacancy_values(stored, changed)
 
     def save_model(self, request, obj, form, change):

@@ -45,15 +45,17 @@ class LoggedReadAdmin(admin.ModelAdmin):
 
 class ServiceAdmin(admin.ModelAdmin):
     """For records the services write: the form is checked by the service's own rules
-    (``check_rules(stored, changed)`` raises ``Invalid``), so a broken rule shows on its field as
-    it does on the pages, and ``save_model`` is the admin's call of the service."""
+    (``check_rules(request, stored, changed)`` raises ``Invalid``), so a broken rule shows on
+    its field as it does on the pages, and ``save_model`` is the admin's call of the service."""
 
-    def check_rules(self, stored, changed: dict) -> None:
+    def check_rules(self, request, stored, changed: dict) -> None:
         raise NotImplementedError
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
-        check = self.check_rules
+
+        def check(stored, changed):
+            self.check_rules(request, stored, changed)
 
         class Checked(base):
             def clean(self):

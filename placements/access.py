@@ -9,12 +9,13 @@ from accounts.models import User
 from jobmatch.errors import NotFound
 from placements.models import Placement
 from placements.selectors import identity_hidden, placement_list_for
+from seekers.access import is_id
 
 
 def access_placement(*, user: User, pk: int | str, channel: str, what: str = "") -> Placement:
     """The placement ``pk`` among those ``user`` may see, with the read logged; else
     ``NotFound``."""
-    placement = placement_list_for(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    placement = placement_list_for(user=user).filter(pk=pk).first() if is_id(pk) else None
     if placement is None:
         raise NotFound("No such placement among those you may see.")
     placements_read(user=user, placements=[placement], channel=channel, what=what)

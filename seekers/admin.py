@@ -36,8 +36,8 @@ class SeekerProfileAdmin(LoggedReadAdmin, ServiceAdmin):
     def seeker_user_id(self, obj) -> int:
         return obj.user_id
 
-    def check_rules(self, stored, changed):
-        services.profile_values(stored, changed, by_self=False)
+    def check_rules(self, request, stored, changed):
+        services.profile_values(stored, changed, by_self=request.user.pk == stored.user_id)
 
     def has_add_permission(self, request):
         return False  # a jobseeker signs up (seeker_register), in person or with a mentor

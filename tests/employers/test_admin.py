@@ -118,6 +118,19 @@ def test_members_are_added_and_removed_through_the_service(admin_client, bob, al
     assert not EmployerMember.objects.exists()
 
 
+def test_a_row_changed_to_another_account_takes_the_first_one_out(admin_client, bob):
+    acme = EmployerFactory(name="Acme")
+    member = EmployerMemberFactory(user=bob, employer=acme)
+    from accounts.models import Role
+    from tests.conftest import make_user
+
+    carol = make_user("carol", Role.EMPLOYER)
+    url = f"/admin/employers/employer/{acme.pk}/change/"
+    row = {"id": member.pk, "user": carol.pk, "employer": acme.pk}
+    assert admin_client.post(url, _members_post(admin_client.get(url), [row])).status_code == 302
+    assert list(EmployerMember.objects.values_list("user__username", flat=True)) == ["carol"]
+
+
 def test_an_existing_member_moves_organisation_through_the_service(admin_client, bob):
     acme, bolt = EmployerFactory(name="Acme"), EmployerFactory(name="Bolt")
     EmployerMemberFactory(user=bob, employer=acme)

@@ -42,6 +42,8 @@ def test_the_api_and_pages_answer_404_for_a_seeker_outside_the_scope(alices, as_
     mo = make_user("mo", Role.MENTOR)
     assert as_user(mo).get(f"/api/v1/seekers/{alices.pk}/").status_code == 404
     assert as_user(mo).get("/api/v1/seekers/abc/").status_code == 404
+    assert as_user(mo).get("/api/v1/seekers/%C2%B2/").status_code == 404  # "²" is not an id
+    assert as_user(mo).get("/api/v1/placements/%C2%B2/").status_code == 404
     client.force_login(mo)
     assert client.get(f"/caseload/{alices.pk}/").status_code == 404
     assert not AccessLogEntry.objects.exists()

@@ -131,3 +131,17 @@ def test_the_admin_applies_the_profile_rules_on_their_fields(
         profile.hours_min,
         profile.registered_on,
     )
+
+
+def test_a_staff_member_cannot_set_their_own_counting_fields_in_the_admin(client):
+    from tests.conftest import make_user
+
+    staff = make_user("sam", "seeker", is_staff=True, is_superuser=True)
+    profile = SeekerProfileFactory(user=staff)
+    client.force_login(staff)
+    url = f"/admin/seekers/seekerprofile/{profile.pk}/change/"
+    response = client.post(url, _form_data(client.get(url), registered_on="2020-01-01"))
+    assert response.status_code == 200
+    assert "Only your mentor or an administrator" in " ".join(
+        response.context["adminform"].form.errors["registered_on"]
+    )
