@@ -118,6 +118,7 @@ class SeekerViewSet(
             data=serializer.validated_data,
             channel="api",
         )
+        self._log_reads([serializer.instance], "profile")  # the answer shows the whole profile
 
 
 class SeekerMeView(APIView):

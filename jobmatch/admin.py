@@ -42,6 +42,22 @@ class LoggedReadAdmin(admin.ModelAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        """A list shows what it lists (a seeker's name, their benefit group): a read of each."""
+        from accounts.access_log import access_log_record
+
+        response = super().changelist_view(request, extra_context)
+        listing = getattr(response, "context_data", None) or {}
+        if "cl" in listing:
+            access_log_record(
+                actor=request.user,
+                subject_ids=[self.seeker_user_id(obj) for obj in listing["cl"].result_list],
+                action="read",
+                channel="admin",
+                what=f"{self.logged_as or self.model._meta.verbose_name} (list)",
+            )
+        return response
+
 
 class ServiceAdmin(admin.ModelAdmin):
     """For records the services write: the form is checked by the service's own rules

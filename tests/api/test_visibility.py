@@ -306,7 +306,10 @@ def test_mentor_reads_are_access_logged_and_seeker_own_reads_are_not(cast, town,
             "actor__username", "subject__username", "action", "channel"
         )
     )
-    assert entries == [("maya", "alice", "read", "api")] * 2 + [("maya", "alice", "change", "api")]
+    read, change = ("maya", "alice", "read", "api"), ("maya", "alice", "change", "api")
+    assert entries == [read, read, change, read]  # the answer to a change shows the profile
+    as_user(maya).patch(f"/api/v1/seekers/{town['alice'].id}/", {})  # nothing changes: still read
+    assert AccessLogEntry.objects.order_by("id").last().action == "read"
 
 
 # --- skills and export --------------------------------------------------------------------------

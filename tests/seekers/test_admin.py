@@ -145,3 +145,10 @@ def test_a_staff_member_cannot_set_their_own_counting_fields_in_the_admin(client
     assert "Only your mentor or an administrator" in " ".join(
         response.context["adminform"].form.errors["registered_on"]
     )
+
+
+def test_the_admin_list_of_profiles_is_a_read_of_each(admin_client, root, alice):
+    SeekerProfileFactory(user=alice)
+    assert admin_client.get("/admin/seekers/seekerprofile/").status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.actor, entry.subject, entry.what) == (root, alice, "profile (list)")
