@@ -4,7 +4,7 @@ rules, history and access log apply). Opening a record about a seeker is access-
 
 from django.contrib import admin, messages
 
-from jobmatch.admin import LoggedReadAdmin
+from jobmatch.admin import LoggedReadAdmin, ReadOnlyAdmin
 from jobmatch.errors import DomainError
 from placements import services
 from placements.models import Notification, OutcomeCheck, OutsideJob, Placement, PlacementEvent
@@ -118,7 +118,7 @@ class OutcomeCheckAdmin(LoggedReadAdmin):
 
 
 @admin.register(OutsideJob)
-class OutsideJobAdmin(LoggedReadAdmin):
+class OutsideJobAdmin(LoggedReadAdmin, ReadOnlyAdmin):
     """Read-only: a mentor records a job found elsewhere on the seeker's page, through the
     service that also creates its checks and closes open placements."""
 
@@ -128,15 +128,6 @@ class OutsideJobAdmin(LoggedReadAdmin):
 
     def seeker_user_id(self, obj) -> int:
         return obj.seeker.user_id
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

