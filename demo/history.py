@@ -59,7 +59,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role, User
-from demo.seekers import profile_values
+from demo.seekers import first_consents, profile_values
 from employers.models import EmployerMember, Vacancy, VacancyStatus
 from outcomes.rules import HARDER_TO_HELP
 from placements import workflow
@@ -76,7 +76,6 @@ from placements.models import (
 )
 from placements.services import CHECK_WEEKS
 from seekers.models import ConsentChange, SeekerProfile
-from seekers.services import CONSENT_STATEMENT
 
 # Past seekers per size (the active ones come from seed_demo's SIZES: 2,500 full, 60 small).
 PAST_SEEKERS = {"full": 3500, "small": 150}
@@ -317,19 +316,7 @@ class _History:
         by_user = {p.user_id: p for p in SeekerProfile.objects.filter(user__in=users)}
         profiles = [by_user[u.pk] for u in users]
         with _historical_stamps(ConsentChange, "changed_at"):
-            ConsentChange.objects.bulk_create(
-                (
-                    ConsentChange(
-                        seeker=p,
-                        share_with_employers=p.share_with_employers,
-                        statement=CONSENT_STATEMENT[p.share_with_employers],
-                        changed_by=p.user,
-                        changed_at=p.created_at,
-                    )
-                    for p in profiles
-                ),
-                batch_size=1000,
-            )
+            ConsentChange.objects.bulk_create(first_consents(profiles, dated=True), batch_size=1000)
         self.counts["past seekers"] = len(profiles)
         return [
             _Person(

@@ -122,16 +122,23 @@ def seed_seekers(
         profiles.append(SeekerProfile(user=user, mentor=mentor, **values))
     SeekerProfile.objects.bulk_create(profiles)
     profiles = list(SeekerProfile.objects.filter(user__in=users))
-    ConsentChange.objects.bulk_create(
+    ConsentChange.objects.bulk_create(first_consents(profiles))
+    return profiles
+
+
+def first_consents(profiles, *, dated: bool = False) -> list[ConsentChange]:
+    """Each new profile's consent as registration records it (the statement they agreed to or
+    refused), made by the seeker; ``dated`` stamps it with the profile's creation time."""
+    return [
         ConsentChange(
             seeker=p,
             share_with_employers=p.share_with_employers,
             statement=CONSENT_STATEMENT[p.share_with_employers],
             changed_by=p.user,
+            **({"changed_at": p.created_at} if dated else {}),
         )
         for p in profiles
-    )
-    return profiles
+    ]
 
 
 def demo_seeker_profile_values(*, rng: random.Random, today: dt.date, location) -> dict:
