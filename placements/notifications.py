@@ -13,6 +13,7 @@ from accounts.models import User
 from employers.models import EmployerMember
 from placements.models import Notification, OutcomeCheck, Placement, State
 from placements.selectors import ANSWER_DAYS, OVERDUE_UNKNOWN_DAYS
+from placements.workflow import EMPLOYER, EVERYONE, MENTOR, SEEKER
 
 
 def notify(*, user: User, key: str, message: str, link: str = "", email: bool = False) -> bool:
@@ -44,8 +45,9 @@ def _employer_users(vacancy) -> list[User]:
     ]
 
 
-def placement_changed(*, placement_id: int) -> None:
-    """Tell the people on a placement that it moved (the seeker, the mentor, the employer)."""
+def placement_changed(*, placement_id: int, parties: tuple[str, ...] = EVERYONE) -> None:
+    """Tell these of the people on a placement that it moved: the seeker, their mentor, the
+    employer's members (the employer only once they may see it)."""
     placement = (
         Placement.objects.select_related("seeker__user", "seeker__mentor", "vacancy")
         .filter(pk=placement_id)
@@ -57,20 +59,21 @@ def placement_changed(*, placement_id: int) -> None:
     title = placement.vacancy.title
     key = f"placement:{placement.pk}:{placement.state}"
     link = f"/api/v1/placements/{placement.pk}/"
-    notify(
-        user=placement.seeker.user,
-        key=key,
-        link=link,
-        message=f"Your placement for {title} is now: {state}.",
-    )
-    if placement.seeker.mentor:
+    if SEEKER in parties:
+        notify(
+            user=placement.seeker.user,
+            key=key,
+            link=link,
+            message=f"Your placement for {title} is now: {state}.",
+        )
+    if MENTOR in parties and placement.seeker.mentor:
         notify(
             user=placement.seeker.mentor,
             key=key,
             link=link,
             message=f"{placement.seeker.user.username}'s placement for {title} is now: {state}.",
         )
-    if placement.state != State.PROPOSED or placement.invited_by_employer:
+    if EMPLOYER in parties and (placement.state != State.PROPOSED or placement.invited_by_employer):
         for user in _employer_users(placement.vacancy):
             notify(
                 user=user,

@@ -140,10 +140,10 @@ def _move(
     return placement
 
 
-def _notify_change(placement: Placement) -> None:
+def _notify_change(placement: Placement, parties: tuple[str, ...] = workflow.EVERYONE) -> None:
     from placements.notifications import placement_changed
 
-    transaction.on_commit(lambda: placement_changed(placement_id=placement.pk))
+    transaction.on_commit(lambda: placement_changed(placement_id=placement.pk, parties=parties))
 
 
 # --- creation -------------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def placement_act(
             placement, to=spec.target, by=by, reason=reason, from_states=spec.sources, fields=fields
         )
     if spec.notifies:
-        _notify_change(placement)
+        _notify_change(placement, spec.notifies)
     access_log_change(
         actor=by,
         subject_id=placement.seeker.user_id,

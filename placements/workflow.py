@@ -20,6 +20,9 @@ SYSTEM = "system"  # a move the service makes itself, never a person's action
 NEW = ""  # the state before a placement exists
 
 PARTY_WORDS = {SEEKER: "the jobseeker", MENTOR: "their mentor", EMPLOYER: "the employer"}
+# Who hears of a move: the jobseeker, their mentor and the employer's members (the employer only
+# once they may see the placement: not a mentor's proposal before the jobseeker accepts it).
+EVERYONE = (SEEKER, MENTOR, EMPLOYER)
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Action:
     target: str
     actors: tuple[str, ...]
     input: type | None = None  # the serializer of what the person gives (placements.inputs)
-    notifies: bool = True  # the seeker, their mentor and (once they may see it) the employer
+    notifies: tuple[str, ...] = EVERYONE  # whom an in-app notice tells of the move
 
     @property
     def parties(self) -> str:
@@ -63,7 +66,7 @@ ACTIONS = {
             State.SEEKER_DECLINED,
             (SEEKER, MENTOR),
             ReasonInput,
-            notifies=False,
+            notifies=(),
         ),
         Action("interview", (State.SEEKER_ACCEPTED,), State.INTERVIEW, (EMPLOYER,), ReasonInput),
         Action(
@@ -93,13 +96,13 @@ ACTIONS = {
             State.OFFER_DECLINED,
             (SEEKER, MENTOR),
             ReasonInput,
-            notifies=False,
+            notifies=(),
         ),
         # Two confirmations, the employer's and the mentor's (an admin's where the seeker has no
         # mentor): the placement moves at the second.
         Action("confirm-start", (State.START_PENDING,), State.IN_WORK, (EMPLOYER, MENTOR)),
-        Action("end", (State.IN_WORK,), State.ENDED, (EMPLOYER, SEEKER, MENTOR), EndInput, False),
-        Action("withdraw", OPEN_STATES, State.WITHDRAWN, (SEEKER, MENTOR), ReasonInput, False),
+        Action("end", (State.IN_WORK,), State.ENDED, (EMPLOYER, SEEKER, MENTOR), EndInput, ()),
+        Action("withdraw", OPEN_STATES, State.WITHDRAWN, (SEEKER, MENTOR), ReasonInput, ()),
     )
 }
 
@@ -108,9 +111,21 @@ SYSTEM_MOVES = {
     a.name: a
     for a in (
         # The seeker started work through another placement or found a job elsewhere.
-        Action("close-started-elsewhere", OPEN_STATES, State.CLOSED_STARTED_ELSEWHERE, (SYSTEM,)),
+        Action(
+            "close-started-elsewhere",
+            OPEN_STATES,
+            State.CLOSED_STARTED_ELSEWHERE,
+            (SYSTEM,),
+            notifies=(),
+        ),
         # Every position of the vacancy is filled.
-        Action("close-vacancy-filled", OPEN_STATES, State.CLOSED_VACANCY_FILLED, (SYSTEM,)),
+        Action(
+            "close-vacancy-filled",
+            OPEN_STATES,
+            State.CLOSED_VACANCY_FILLED,
+            (SYSTEM,),
+            notifies=(),
+        ),
     )
 }
 
@@ -136,14 +151,17 @@ def move_allowed(from_state: str, to_state: str) -> bool:
 def table() -> str:
     """The workflow as a Markdown table, generated from the table above."""
     rows = [
-        "| action | from | to | who (or an admin) | asks for | the people on it are told |",
+        "| action | from | to | who (or an admin) | asks for | who is told |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for a in EVERY_MOVE.values():
         sources = "new" if a.sources == (NEW,) else ", ".join(f"`{s}`" for s in a.sources)
         who = "the system" if a.actors == (SYSTEM,) else a.parties
         asks = ", ".join(f"`{f}`" for f in a.input().fields) if a.input else ""
-        told = "yes" if a.notifies and a.actors != (SYSTEM,) else "no"
+        told = ", ".join(
+            PARTY_WORDS[p].removeprefix("the ").removeprefix("their ") for p in a.notifies
+        )
+        told = told or "nobody"
         rows.append(f"| `{a.name}` | {sources} | `{a.target}` | {who} | {asks} | {told} |")
     return "\n".join(rows) + "\n"
 

@@ -17,9 +17,9 @@ from accounts.models import AccessLogEntry, Role
 from jobmatch.errors import Conflict
 from matching.pseudonyms import pseudonym
 from matching.services import matches_recompute_all
-from placements import services
+from placements import services, workflow
 from placements.models import Notification, OutcomeCheck, Placement, PlacementEvent, State
-from placements.notifications import reminders_send
+from placements.notifications import placement_changed, reminders_send
 from placements.selectors import answer_rate_per_employer, applications_per_vacancy
 from placements.services import placement_act
 from tests.conftest import make_user
@@ -283,6 +283,22 @@ def test_changes_notify_the_people_involved(world, as_user, django_capture_on_co
         assert [r["message"].endswith("is now: introduction accepted.") for r in rows] == [True]
         assert world["vacancy"].title in rows[0]["message"]
     assert as_user(world["commissioner"]).get("/api/v1/notifications/").json()["results"] == []
+
+
+def test_a_withdrawal_tells_nobody_and_a_notice_goes_only_to_the_parties_named(
+    world, as_user, django_capture_on_commit_callbacks
+):
+    placement = as_user(world["seeker"]).post(
+        "/api/v1/placements/", {"vacancy": world["vacancy"].pk}
+    )
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = as_user(world["seeker"]).post(
+            f"/api/v1/placements/{placement.json()['id']}/withdraw/", {"reason": "moved away"}
+        )
+    assert answer.status_code == 200 and not Notification.objects.exists()
+    placement_changed(placement_id=placement.json()["id"], parties=(workflow.SEEKER,))
+    assert [n.user for n in Notification.objects.all()] == [world["seeker"]]
 
 
 def test_reminders_are_sent_once(world, started):
