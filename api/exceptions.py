@@ -1,19 +1,25 @@
 """One handler turns every error into JSON with a message a person can act on.
 
-Shape: ``{"detail": "<sentence>", "code": "<machine code>", ...}``; validation errors add
-``"errors": {field: [messages]}`` and a ``detail`` naming the fields.
+Shape: ``{"detail": "<sentence>", "code": "<machine code>", "request_id": "<id>", ...}``;
+validation errors add ``"errors": {field: [messages]}`` and a ``detail`` naming the fields. The
+``request_id`` is also in the server's log lines for the request and in its ``X-Request-ID``
+header. Errors raised outside a DRF view (an unknown path, a server error) are answered in the
+same shape by the error handlers at the end (``jobmatch/urls.py`` routes ``/api/`` to them).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jobmatch.errors import DomainError, Invalid
+from jobmatch.requestid import request_id_of
+
+NOT_FOUND = "Not found: it does not exist or you may not see it."
 
 
 def _field_names(errors: object) -> list[str]:
@@ -23,6 +29,15 @@ def _field_names(errors: object) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Answer ``exc`` in the API's error shape, or return None for an unexpected error (Django
+    logs it and ``server_error`` answers)."""
+    response = _error_response(exc, context)
+    if response is not None and isinstance(response.data, dict):
+        response.data["request_id"] = request_id_of(context.get("request"))
+    return response
+
+
+def _error_response(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Invalid):  # one field's value broke a rule: said as a validation error
         body = {
             "detail": f"Please correct {exc.field}: {exc.message}",
@@ -39,7 +54,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
         exc = exceptions.ValidationError(detail=detail)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found: it does not exist or you may not see it.")
+        exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
 
@@ -71,3 +86,32 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
                 + " and try again."
             )
     return response
+
+
+def _json_error(request, status_code: int, detail: str, code: str) -> JsonResponse:
+    body = {"detail": detail, "code": code, "request_id": request_id_of(request)}
+    return JsonResponse(body, status=status_code)
+
+
+def server_error(request) -> JsonResponse:
+    return _json_error(
+        request,
+        500,
+        "Sorry, something went wrong on our side. Try again later; if it keeps happening, "
+        "tell us the request_id.",
+        "server_error",
+    )
+
+
+def not_found(request, exception=None) -> JsonResponse:
+    return _json_error(request, 404, NOT_FOUND, "not_found")
+
+
+def permission_denied(request, exception=None) -> JsonResponse:
+    return _json_error(
+        request, 403, str(exceptions.PermissionDenied.default_detail), "permission_denied"
+    )
+
+
+def bad_request(request, exception=None) -> JsonResponse:
+    return _json_error(request, 400, "The request could not be read.", "bad_request")

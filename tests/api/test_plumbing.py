@@ -37,12 +37,14 @@ def test_domain_errors_become_json_with_a_message(client):
         "detail": "This placement is already offered.",
         "code": "conflict",
         "allowed": ["start_pending"],
+        "request_id": response["X-Request-ID"],
     }
 
 
 def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
 
 
 def test_schema_generates_without_warnings_and_validates(tmp_path):
