@@ -1,6 +1,11 @@
-"""Sign-in throttling, shared by the API token endpoint and the sign-in page."""
+"""Sign-in throttling, shared by the API token endpoint, the sign-in page, sign-up and the admin's
+sign-in; password reset has a bucket of its own. Each keys on the client's address as
+``accounts.addresses.client_address`` reads it (``NUM_PROXIES``), so a made-up
+``X-Forwarded-For`` does not give a client a fresh bucket."""
 
 from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.addresses import client_address
 
 
 class SignInThrottle(SimpleRateThrottle):
@@ -11,6 +16,9 @@ class SignInThrottle(SimpleRateThrottle):
     """
 
     scope = "sign_in"
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -4,6 +4,8 @@ throttled per client address too and never says whether an address has an accoun
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +30,20 @@ def too_many_attempts(request, throttle, what: str):
     )
     response["Retry-After"] = str(wait)
     return response
+
+
+def sign_in_throttled(view):
+    """Wrap a sign-in view (the admin's) so its POSTs count against the sign-in throttle."""
+
+    @functools.wraps(view)
+    def throttled(request, *args, **kwargs):
+        if request.method == "POST":
+            throttle = SignInThrottle()
+            if not throttle.allow_request(request, None):
+                return too_many_attempts(request, throttle, "sign-in attempts")
+        return view(request, *args, **kwargs)
+
+    return throttled
 
 
 def form_errors(form) -> dict[str, str]:

@@ -146,6 +146,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# How many proxies in front of the service append to X-Forwarded-For: the throttles and the
+# lockout read the client's address that far from the right (0: the header is ignored).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -207,6 +210,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         # Sign-in attempts per client address, shared by the token endpoint and the sign-in page.
         "sign_in": env_str("SIGN_IN_THROTTLE_RATE", "10/minute"),
