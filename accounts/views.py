@@ -1,6 +1,7 @@
-"""Account pages: sign-in (throttled per client address), the account page, password change and
-password reset by email (Django's auth views with the service's templates; the reset form is
-throttled per client address too and never says whether an address has an account)."""
+"""Account pages: sign-in (throttled per client address, and per account by the lockout), the
+account page, password change and password reset by email (Django's auth views with the
+service's templates; the reset form is throttled per client address too and never says whether
+an address has an account)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,25 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from accounts.backends import LOCKED_FOR
 from accounts.middleware import IDLE_COOKIE
 from accounts.throttles import PasswordResetThrottle, SignInThrottle
 
 
 def too_many_attempts(request, throttle, what: str):
     """The page for a throttled POST: status 429 with ``Retry-After``."""
-    wait = int(throttle.wait() or 60)
+    return _wait_page(request, int(throttle.wait() or 60), what)
+
+
+def locked_out(request, response):
+    """The page for a sign-in the lockout refused (``accounts.backends``), else ``response``."""
+    wait = getattr(request, LOCKED_FOR, 0)
+    if not wait:
+        return response
+    return _wait_page(request, wait, "sign-in attempts for this account")
+
+
+def _wait_page(request, wait: int, what: str):
     response = render(
         request,
         "accounts/too_many.html",
@@ -33,7 +46,8 @@ def too_many_attempts(request, throttle, what: str):
 
 
 def sign_in_throttled(view):
-    """Wrap a sign-in view (the admin's) so its POSTs count against the sign-in throttle."""
+    """Wrap a sign-in view (the admin's) so its POSTs count against the sign-in throttle and a
+    locked-out account is told to wait."""
 
     @functools.wraps(view)
     def throttled(request, *args, **kwargs):
@@ -41,6 +55,7 @@ def sign_in_throttled(view):
             throttle = SignInThrottle()
             if not throttle.allow_request(request, None):
                 return too_many_attempts(request, throttle, "sign-in attempts")
+            return locked_out(request, view(request, *args, **kwargs))
         return view(request, *args, **kwargs)
 
     return throttled
@@ -82,7 +97,7 @@ class SignInView(auth_views.LoginView):
         throttle = SignInThrottle()
         if not throttle.allow_request(request, self):
             return too_many_attempts(request, throttle, "sign-in attempts")
-        return super().post(request, *args, **kwargs)
+        return locked_out(request, super().post(request, *args, **kwargs))
 
 
 @login_required

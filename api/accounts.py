@@ -4,9 +4,11 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.backends import LOCKED_FOR
 from accounts.services import user_update_contact
 from accounts.throttles import SignInThrottle
 
@@ -37,9 +39,19 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (throttled per client address)."""
+    """Exchange a username and password for an API token (throttled per client address; a
+    locked-out account is a 429 saying how long to wait)."""
 
     throttle_classes = [SignInThrottle]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            wait = getattr(request, LOCKED_FOR, 0)
+            if wait:
+                raise Throttled(wait=wait) from None
+            raise
 
 
 class MeView(APIView):

@@ -136,6 +136,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend"]
+# Per account and client address: this many wrong passwords in a row lock the account from that
+# address for SIGN_IN_LOCKOUT_SECONDS, doubling with each further failure up to the maximum.
+SIGN_IN_LOCKOUT_FAILURES = env_int("SIGN_IN_LOCKOUT_FAILURES", 5, minimum=1)
+SIGN_IN_LOCKOUT_SECONDS = env_int("SIGN_IN_LOCKOUT_SECONDS", 60, minimum=1)
+SIGN_IN_LOCKOUT_MAX_SECONDS = env_int("SIGN_IN_LOCKOUT_MAX_SECONDS", 15 * 60, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: each request pushes the expiry forward
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -93,7 +94,7 @@ def signup(request):
                 last_name=validated.get("last_name", ""),
                 profile=validated.get("profile") or {},
             )
-            login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, profile.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request,
                 "Your account is set up and you are signed in. Add your skills, the jobs you "
