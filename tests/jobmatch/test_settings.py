@@ -58,6 +58,8 @@ def test_production_settings_pass_check_deploy_with_no_warning():
         ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL must be a URL"),
         ("SESSION_IDLE_SECONDS", "thirty", "SESSION_IDLE_SECONDS='thirty' is not a whole number"),
         ("SECURE_HSTS_SECONDS", "-5", "SECURE_HSTS_SECONDS=-5 is too small"),
+        ("PASSWORD_MIN_LENGTH", "8", "PASSWORD_MIN_LENGTH=8 is too small"),
+        ("NUM_PROXIES", "one", "NUM_PROXIES='one' is not a whole number"),
     ],
 )
 def test_malformed_variable_is_named(name, value, message):
