@@ -28,6 +28,17 @@ class User(AbstractUser):
             )
         ]
 
+    def save(self, *args, **kwargs):
+        """Save; when the password has just been changed (``set_password``), end every API token
+        too, wherever the change came from (the pages, a reset, the admin, a command). Sessions
+        end by Django's own rule: their stored hash of the password no longer matches."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from knox.models import AuthToken
+
+            AuthToken.objects.filter(user=self).delete()
+
     @property
     def role_name(self) -> str:
         """Return the role as the API shows it: ``admin`` for staff without a role."""

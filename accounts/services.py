@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from knox.models import AuthToken
 
 from accounts.models import User
 from jobmatch.queue import enqueue
@@ -64,3 +65,21 @@ def email_send(*, subject: str, body: str, to: str) -> None:
     """Queue one plain email, so a page answers without waiting for the mail server (nothing to
     commit first: it writes no row)."""
     enqueue("accounts.tasks.send_email", subject, body, to, on_commit=False)
+
+
+def token_create(*, user: User) -> tuple[AuthToken, str]:
+    """Make a new API token for ``user`` (one per sign-in); return it and its secret, which is
+    stored only as a hash and shown this once. It ends after ``REST_KNOX["TOKEN_TTL"]``."""
+    return AuthToken.objects.create(user=user)
+
+
+def token_revoke(*, user: User, key: str) -> bool:
+    """End the token of ``user`` whose first characters are ``key``; False if there is none."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=key).delete()
+    return deleted > 0
+
+
+def token_revoke_all(*, user: User) -> int:
+    """End every API token of ``user``; return how many there were."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted

@@ -31,8 +31,12 @@ def send_welcome_email(user_id: int) -> bool:
 
 @shared_task
 def clear_expired_sessions() -> None:
-    """Delete expired sessions (daily, from the beat schedule in settings)."""
+    """Delete expired sessions and API tokens (daily, from the beat schedule in settings)."""
+    from django.utils import timezone
+    from knox.models import AuthToken
+
     management.call_command("clearsessions")
+    AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

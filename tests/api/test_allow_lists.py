@@ -295,6 +295,7 @@ PEOPLE = ("seeker", "mentor", "admin")
 # endpoint -> {role: allowed keys}. Match reasons and export/report bodies are checked apart.
 ALLOWED: dict[str, dict[str, set[str]]] = {
     "/api/v1/me/": {r: ACCOUNT for r in ALL},
+    "/api/v1/auth/tokens/": {r: None for r in ALL},  # own tokens: tests/accounts/test_tokens.py
     "/api/v1/employers/": {"seeker": page(EMPLOYER_NAME)}
     | {r: page(EMPLOYER_ROW) for r in ALL[1:]},
     "/api/v1/employers/{id}/": {"seeker": EMPLOYER_NAME} | {r: EMPLOYER_ROW for r in ALL[1:]},
