@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "matching" / "data" / "heldout"
 MAY_NAME = {
     Path("bench/bench_quality.py"),  # measures on them
+    Path("bench/bench_api_quality.py"),  # measures on them through the API
     Path("scripts/split_phrase_set.py"),  # made the split, once
     Path("scripts/make_fresh_phrase_set.py"),  # made the second held-out set, once
     Path("tests/matching/test_heldout.py"),
