@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from jobmatch.env import env_bool, env_int, env_list, env_str, env_url
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "knox",  # API tokens: expiring, one per sign-in, revocable
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the lock (no CDN)
+    "csp",
     "django_htmx",
     "accounts",
     "employers",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "jobmatch.requestid.RequestIdMiddleware",  # first: every answer and log line has the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jobmatch.headers.PrivateAnswersMiddleware",  # no-store, Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,6 +170,22 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Pages load scripts, styles, images and fonts only as files from the service itself: nothing
+# inline, nothing from elsewhere (GOV.UK Frontend's CSS draws a few icons as data: URLs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env_url(
@@ -243,6 +264,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"DeclineReasonEnum": "placements.models.DeclineReason"},
 }
 

@@ -81,6 +81,16 @@ def page_at(browser, live_server):
                 else None
             ),
         )
+        # Checked by check_page too: nothing the page asks for is refused by the CSP.
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda m, page=page: (
+                page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None
+            ),
+        )
+        # axe-core goes in by the browser's own door, not a script tag (the CSP refuses those).
+        page.add_init_script(path=str(AXE))
         pages.append(page)
         if username:
             page.goto(live_server.url + "/accounts/login/")
@@ -95,9 +105,12 @@ def page_at(browser, live_server):
 
 
 def check_page(page, name: str) -> None:
-    """Assert no serious or critical axe violations and no horizontal scroll; save a screenshot."""
+    """Assert no serious or critical axe violations, no CSP violation and no horizontal scroll;
+    save a screenshot."""
     page.wait_for_load_state("load")  # a click may have started a navigation still loading
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_init_script(path=str(AXE))
+        page.reload()
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     bad = [
         (v["id"], v["impact"], v["help"])
@@ -106,6 +119,7 @@ def check_page(page, name: str) -> None:
     ]
     assert bad == [], f"{name}: {bad}"
     assert not getattr(page, "missing_assets", []), f"{name}: not served: {page.missing_assets}"
+    assert not getattr(page, "csp_violations", []), f"{name}: CSP: {page.csp_violations}"
     width = page.viewport_size["width"]
     wide = page.evaluate(
         "document.documentElement.scrollWidth > window.innerWidth ? [...document.querySelectorAll("
